@@ -1,0 +1,112 @@
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"polls/app/tenant"
+	"polls/app/web"
+	"polls/views"
+)
+
+// Server is the real application behind a real HTTP listener.
+type Server struct {
+	URL      string // http://127.0.0.1:PORT
+	Resolver *tenant.Resolver
+}
+
+// NewServer starts the application exactly as `polls serve` builds it.
+func NewServer(t testing.TB) *Server {
+	t.Helper()
+	db := DB(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	resolver := tenant.NewResolver(db.SQL, URL(t), log)
+	if err := resolver.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	set, err := views.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log}))
+	t.Cleanup(ts.Close)
+	return &Server{URL: ts.URL, Resolver: resolver}
+}
+
+// Client returns a browser-like client: it sends every request to the server
+// whatever the URL's host (so http://client1.test/polls/ carries Host
+// client1.test), keeps cookies per host, and does not follow redirects.
+func (s *Server) Client(t testing.TB) *http.Client {
+	t.Helper()
+	addr := strings.TrimPrefix(s.URL, "http://")
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{
+		Jar: jar,
+		Transport: &http.Transport{
+			DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, network, addr)
+			},
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// Get fetches http://host+path and returns the status and body.
+func Get(t testing.TB, c *http.Client, host, path string) (int, string) {
+	t.Helper()
+	resp, err := c.Get("http://" + host + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readAll(t, resp)
+}
+
+// Post posts a form to http://host+path and returns the response (body read).
+func Post(t testing.TB, c *http.Client, host, path string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.PostForm("http://"+host+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := readAll(t, resp)
+	return resp, body
+}
+
+// CSRF returns the csrftoken cookie the client holds for host, fetching path
+// first if it holds none.
+func CSRF(t testing.TB, c *http.Client, host, path string) string {
+	t.Helper()
+	u, _ := url.Parse("http://" + host + "/")
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "csrftoken" {
+			return ck.Value
+		}
+	}
+	Get(t, c, host, path)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "csrftoken" {
+			return ck.Value
+		}
+	}
+	t.Fatalf("no csrftoken cookie from %s%s", host, path)
+	return ""
+}
+
+func readAll(t testing.TB, resp *http.Response) (int, string) {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}

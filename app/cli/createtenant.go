@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"polls/app/dbmigrate"
+	"polls/app/tenant"
+)
+
+func createTenantCommand() *Command {
+	return &Command{
+		Name:    "createtenant",
+		Usage:   "--domain DOMAIN --schema NAME [--name TEXT] [--paid-until YYYY-MM-DD] [--on-trial=true|false]",
+		Summary: "create a tenant: its schema, every tenant migration, and its domain; served at once",
+		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
+			domain := fs.String("domain", "", "hostname the tenant is served on, e.g. client1.localhost (required)")
+			schema := fs.String("schema", "", "PostgreSQL schema for the tenant: lowercase letters, digits, _ (required)")
+			name := fs.String("name", "", "the tenant's display name (default: the schema name)")
+			paidUntil := fs.String("paid-until", "", "date the subscription is paid until, YYYY-MM-DD")
+			onTrial := fs.Bool("on-trial", false, "whether the tenant is on a trial")
+			return func(ctx context.Context, inv *Invocation, args []string) error {
+				if len(args) > 0 {
+					return usageError("createtenant takes only flags, got %q", strings.Join(args, " "))
+				}
+				if *domain == "" || *schema == "" {
+					return usageError("createtenant needs --domain and --schema, e.g. polls createtenant --domain client1.localhost --schema client1")
+				}
+				nt := tenant.NewTenant{Schema: *schema, Domain: *domain, Name: *name, OnTrial: *onTrial}
+				if nt.Name == "" {
+					nt.Name = nt.Schema
+				}
+				if *paidUntil != "" {
+					d, err := time.Parse("2006-01-02", *paidUntil)
+					if err != nil {
+						return usageError("--paid-until %q is not a date in the form YYYY-MM-DD", *paidUntil)
+					}
+					nt.PaidUntil = &d
+				}
+				if err := tenant.ValidateSchema(nt.Schema); err != nil {
+					return usageError("%v", err)
+				}
+				if _, err := tenant.NormalizeDomain(nt.Domain); err != nil {
+					return usageError("%v", err)
+				}
+				cfg, err := inv.config()
+				if err != nil {
+					return err
+				}
+				db, closeDB, err := open(ctx, cfg, newLogger(cfg, inv.Stderr))
+				if err != nil {
+					return err
+				}
+				defer closeDB()
+				// The registry must exist; bringing it up to date is always safe.
+				if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
+					return err
+				}
+				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL}
+				if err := p.Create(ctx, nt); err != nil {
+					return err
+				}
+				d, _ := tenant.NormalizeDomain(nt.Domain)
+				_, port, _ := net.SplitHostPort(cfg.Addr)
+				fmt.Fprintf(inv.Stdout, "Created tenant %q (schema %s), served at http://%s:%s/\n", nt.Name, nt.Schema, d, port)
+				return nil
+			}
+		},
+	}
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"polls/app/dbmigrate"
+	"polls/app/tenant"
+)
+
+func migrateCommand() *Command {
+	return &Command{
+		Name:    "migrate",
+		Usage:   "[--shared | --tenants | --schema NAME]",
+		Summary: "apply migrations: the shared schema, then every tenant (or only what a flag names)",
+		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
+			shared := fs.Bool("shared", false, "only the shared (public) schema")
+			tenants := fs.Bool("tenants", false, "only the tenant schemas")
+			schema := fs.String("schema", "", "only this schema (`public` means the shared one)")
+			return func(ctx context.Context, inv *Invocation, args []string) error {
+				if len(args) > 0 {
+					return usageError("migrate takes no arguments, got %q", strings.Join(args, " "))
+				}
+				set := 0
+				for _, b := range []bool{*shared, *tenants, *schema != ""} {
+					if b {
+						set++
+					}
+				}
+				if set > 1 {
+					return usageError("--shared, --tenants and --schema exclude each other: give one, or none for everything")
+				}
+				cfg, err := inv.config()
+				if err != nil {
+					return err
+				}
+				db, closeDB, err := open(ctx, cfg, newLogger(cfg, inv.Stderr))
+				if err != nil {
+					return err
+				}
+				defer closeDB()
+
+				doShared := !*tenants && (*schema == "" || *schema == "public")
+				doTenants := !*shared && *schema != "public"
+				if doShared {
+					res, err := dbmigrate.Shared(ctx, db.URL)
+					if err != nil {
+						return err
+					}
+					printResult(inv.Stdout, "shared (public)", res)
+				}
+				if !doTenants {
+					return nil
+				}
+				ts, err := tenant.List(ctx, db.Gorm)
+				if err != nil {
+					return registryMissing(err)
+				}
+				schemas := make([]string, 0, len(ts))
+				for _, t := range ts {
+					if *schema == "" || t.SchemaName == *schema {
+						schemas = append(schemas, t.SchemaName)
+					}
+				}
+				if *schema != "" && len(schemas) == 0 {
+					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
+				}
+				return migrateTenants(ctx, inv.Stdout, db.URL, schemas, cfg.Migrate.Workers)
+			}
+		},
+	}
+}
+
+func migrateTenants(ctx context.Context, w io.Writer, url string, schemas []string, workers int) error {
+	if len(schemas) == 0 {
+		fmt.Fprintln(w, "no tenants yet: `polls createtenant` makes one")
+		return nil
+	}
+	fmt.Fprintf(w, "migrating %d tenants, %d at a time\n", len(schemas), min(workers, len(schemas)))
+	sum := dbmigrate.Tenants(ctx, url, schemas, workers, func(done, total int, res dbmigrate.Result, err error) {
+		prefix := fmt.Sprintf("[%d/%d %3d%%]", done, total, done*100/total)
+		if err != nil {
+			fmt.Fprintf(w, "%s %s: FAILED: %v\n", prefix, res.Schema, err)
+			return
+		}
+		printResult(w, prefix+" "+res.Schema, res)
+	})
+	fmt.Fprintf(w, "tenants: %d migrated, %d already current, %d failed\n", sum.Migrated, sum.Current, sum.Failed)
+	if ctx.Err() != nil {
+		return fmt.Errorf("migrate interrupted: %w", ctx.Err())
+	}
+	if sum.Failed > 0 {
+		return errors.New("some tenants failed to migrate; fix the cause and run `polls migrate` again: the others are not migrated twice")
+	}
+	return nil
+}
+
+func printResult(w io.Writer, label string, res dbmigrate.Result) {
+	if res.Changed() {
+		fmt.Fprintf(w, "%s: migrated from version %d to %d\n", label, res.From, res.To)
+		return
+	}
+	fmt.Fprintf(w, "%s: already current (version %d), nothing to do\n", label, res.To)
+}

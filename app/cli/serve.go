@@ -1,0 +1,120 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"polls/app/config"
+	"polls/app/database"
+	"polls/app/tenant"
+	"polls/app/web"
+	"polls/views"
+)
+
+func serveCommand() *Command {
+	return &Command{
+		Name:    "serve",
+		Usage:   "[--addr HOST:PORT]",
+		Summary: "serve every tenant's site over HTTP until SIGINT or SIGTERM",
+		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
+			addr := fs.String("addr", "", "listen address (default from config: 127.0.0.1:8080)")
+			return func(ctx context.Context, inv *Invocation, args []string) error {
+				if len(args) > 0 {
+					return usageError("serve takes only flags, got %q", strings.Join(args, " "))
+				}
+				cfg, err := inv.config()
+				if err != nil {
+					return err
+				}
+				if *addr != "" {
+					cfg.Addr = *addr
+					if err := cfg.Validate(); err != nil {
+						return &ExitError{Code: 2, Err: fmt.Errorf("--addr: %w", err)}
+					}
+				}
+				log := newLogger(cfg, inv.Stderr)
+				db, closeDB, err := open(ctx, cfg, log)
+				if err != nil {
+					return err
+				}
+				defer closeDB()
+				return serve(ctx, inv.Stdout, cfg, db, log)
+			}
+		},
+	}
+}
+
+// serve runs the HTTP server on db until ctx ends, then shuts down gracefully:
+// in-flight requests finish, new ones are refused.
+func serve(ctx context.Context, out io.Writer, cfg config.Config, db *database.DB, log *slog.Logger) error {
+	resolver := tenant.NewResolver(db.SQL, db.URL, log)
+	if err := resolver.Reload(ctx); err != nil {
+		return registryMissing(err)
+	}
+	listenCtx, stopListen := context.WithCancel(ctx)
+	defer stopListen()
+	go resolver.Listen(listenCtx)
+
+	set, err := views.Parse()
+	if err != nil {
+		return err
+	}
+	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	printSites(out, ln.Addr().String(), resolver.Sites())
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// printSites tells a newcomer where to click.
+func printSites(w io.Writer, addr string, sites []tenant.Site) {
+	_, port, _ := net.SplitHostPort(addr)
+	fmt.Fprintf(w, "polls: listening on http://%s/ with %d tenants\n", addr, len(sites))
+	const shown = 5
+	for i, s := range sites {
+		if i == shown {
+			fmt.Fprintf(w, "  ... and %d more (polls tenants lists them)\n", len(sites)-shown)
+			break
+		}
+		fmt.Fprintf(w, "  %-24s http://%s:%s/  (admin: http://%s:%s/admin/)\n", s.Name, s.Domain, port, s.Domain, port)
+	}
+	if len(sites) == 0 {
+		fmt.Fprintln(w, "  no tenants yet: polls createtenant --domain client1.localhost --schema client1")
+	}
+}

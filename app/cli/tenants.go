@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"polls/app/tenant"
+)
+
+func tenantsCommand() *Command {
+	return &Command{
+		Name:    "tenants",
+		Summary: "list the tenants: schema, primary domain, name, paid_until, on_trial (tab-separated)",
+		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
+			asJSON := fs.Bool("json", false, "print a JSON array instead of tab-separated lines")
+			return func(ctx context.Context, inv *Invocation, args []string) error {
+				if len(args) > 0 {
+					return usageError("tenants takes no arguments, got %q", strings.Join(args, " "))
+				}
+				cfg, err := inv.config()
+				if err != nil {
+					return err
+				}
+				log := newLogger(cfg, inv.Stderr)
+				db, closeDB, err := open(ctx, cfg, log)
+				if err != nil {
+					return err
+				}
+				defer closeDB()
+				ts, err := tenant.List(ctx, db.Gorm)
+				if err != nil {
+					return registryMissing(err)
+				}
+				type row struct {
+					Schema    string   `json:"schema"`
+					Domain    string   `json:"domain"`
+					Domains   []string `json:"domains"`
+					Name      string   `json:"name"`
+					PaidUntil *string  `json:"paid_until"`
+					OnTrial   bool     `json:"on_trial"`
+				}
+				rows := make([]row, 0, len(ts))
+				for _, t := range ts {
+					r := row{Schema: t.SchemaName, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{}}
+					for _, d := range t.Domains {
+						r.Domains = append(r.Domains, d.Domain)
+					}
+					if t.PaidUntil != nil {
+						s := t.PaidUntil.Format("2006-01-02")
+						r.PaidUntil = &s
+					}
+					rows = append(rows, r)
+				}
+				if *asJSON {
+					enc := json.NewEncoder(inv.Stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(rows)
+				}
+				for _, r := range rows {
+					paid := ""
+					if r.PaidUntil != nil {
+						paid = *r.PaidUntil
+					}
+					fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+// oneLine keeps a free-text field from breaking tab-separated output.
+func oneLine(s string) string {
+	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
+}

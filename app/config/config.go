@@ -1,0 +1,158 @@
+// Package config loads polls' settings: built-in defaults, then a YAML file over
+// them, then a short list of environment overrides, then validation.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is every setting polls reads. The YAML keys are documented in config.yaml.
+type Config struct {
+	Addr     string   `yaml:"addr"`
+	Database Database `yaml:"database"`
+	Migrate  Migrate  `yaml:"migrate"`
+	Session  Session  `yaml:"session"`
+	Log      Log      `yaml:"log"`
+}
+
+// Database says where PostgreSQL is, or where the private one keeps its data.
+type Database struct {
+	URL      string `yaml:"url"`
+	DataDir  string `yaml:"data_dir"`
+	MaxConns int    `yaml:"max_conns"`
+}
+
+// Migrate tunes `polls migrate`.
+type Migrate struct {
+	Workers int `yaml:"workers"`
+}
+
+// Session tunes admin login sessions.
+type Session struct {
+	MaxAge time.Duration `yaml:"max_age"`
+}
+
+// Log chooses the log format and level.
+type Log struct {
+	Format string `yaml:"format"`
+	Level  string `yaml:"level"`
+}
+
+// Error is a bad setting: which key, and what is wrong with it.
+type Error struct {
+	Key string
+	Msg string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.Msg) }
+
+// Default returns the built-in settings, the ones config.yaml documents.
+func Default() Config {
+	return Config{
+		Addr:     "127.0.0.1:8080",
+		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
+		Migrate:  Migrate{Workers: 4},
+		Session:  Session{MaxAge: 14 * 24 * time.Hour},
+		Log:      Log{Format: "text", Level: "info"},
+	}
+}
+
+// Load reads path over the defaults (a missing file is fine unless required),
+// applies environment overrides from getenv, and validates the result.
+func Load(path string, required bool, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if err := decode(data, &cfg); err != nil {
+			return cfg, fmt.Errorf("%s: %w", path, err)
+		}
+	case errors.Is(err, os.ErrNotExist) && !required:
+	default:
+		return cfg, &Error{Key: "--config", Msg: err.Error()}
+	}
+	if err := applyEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.Validate()
+}
+
+func decode(data []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true) // a misspelt key is an error, not a silent default
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return &Error{Key: "yaml", Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	return nil
+}
+
+// envOverrides maps each environment variable to the setting it replaces.
+var envOverrides = []struct {
+	name string
+	set  func(*Config, string) error
+}{
+	{"POLLS_DATABASE_URL", func(c *Config, v string) error { c.Database.URL = v; return nil }},
+	{"POLLS_ADDR", func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"POLLS_DATA_DIR", func(c *Config, v string) error { c.Database.DataDir = v; return nil }},
+	{"POLLS_MIGRATE_WORKERS", func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return &Error{Key: "POLLS_MIGRATE_WORKERS", Msg: fmt.Sprintf("%q is not a whole number", v)}
+		}
+		c.Migrate.Workers = n
+		return nil
+	}},
+	{"POLLS_LOG_FORMAT", func(c *Config, v string) error { c.Log.Format = v; return nil }},
+}
+
+func applyEnv(cfg *Config, getenv func(string) string) error {
+	for _, o := range envOverrides {
+		if v := getenv(o.name); v != "" {
+			if err := o.set(cfg, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Validate checks every setting and names the first bad one.
+func (c Config) Validate() error {
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return &Error{Key: "addr", Msg: fmt.Sprintf("%q is not HOST:PORT (e.g. 127.0.0.1:8080)", c.Addr)}
+	}
+	if c.Database.URL != "" && !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") {
+		return &Error{Key: "database.url", Msg: "must start with postgres:// or postgresql://"}
+	}
+	if c.Database.URL == "" && c.Database.DataDir == "" {
+		return &Error{Key: "database.data_dir", Msg: "must be set when database.url is empty"}
+	}
+	if c.Database.MaxConns < 2 || c.Database.MaxConns > 1000 {
+		return &Error{Key: "database.max_conns", Msg: fmt.Sprintf("%d is out of range 2..1000", c.Database.MaxConns)}
+	}
+	if c.Migrate.Workers < 1 || c.Migrate.Workers > 64 {
+		return &Error{Key: "migrate.workers", Msg: fmt.Sprintf("%d is out of range 1..64", c.Migrate.Workers)}
+	}
+	if c.Session.MaxAge < time.Minute {
+		return &Error{Key: "session.max_age", Msg: fmt.Sprintf("%s is shorter than a minute", c.Session.MaxAge)}
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return &Error{Key: "log.format", Msg: fmt.Sprintf("%q is not text or json", c.Log.Format)}
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return &Error{Key: "log.level", Msg: fmt.Sprintf("%q is not debug, info, warn or error", c.Log.Level)}
+	}
+	return nil
+}

@@ -1,0 +1,53 @@
+// Package database opens polls' connection pool to PostgreSQL: one pgx pool
+// behind database/sql, shared by GORM, the tenant scoper and the migrator.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DB is the process-wide database handle.
+type DB struct {
+	URL  string   // where it connects; migrations and LISTEN open their own connections to it
+	SQL  *sql.DB  // the pool
+	Gorm *gorm.DB // GORM over the same pool; unscoped: tenant code gets a scoped one per request
+}
+
+// Open connects to url, checks the server answers, and sizes the pool.
+func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	sqlDB := stdlib.OpenDB(*cfg)
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // every tenant request already runs in one transaction
+	})
+	if err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("open gorm: %w", err)
+	}
+	return &DB{URL: url, SQL: sqlDB, Gorm: gdb}, nil
+}
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.SQL.Close() }

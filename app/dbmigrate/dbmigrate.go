@@ -1,0 +1,143 @@
+// Package dbmigrate applies the embedded SQL migrations with golang-migrate: the
+// shared set to the public schema, the tenant set to each tenant schema, each
+// schema keeping its own schema_migrations table so tenants migrate independently.
+package dbmigrate
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/golang-migrate/migrate/v4"
+	"github.com/golang-migrate/migrate/v4/database"
+	pgxmigrate "github.com/golang-migrate/migrate/v4/database/pgx/v5"
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"polls/migrations"
+)
+
+// Result says what one schema's migration did.
+type Result struct {
+	Schema string
+	From   uint // version before; 0 when the schema had none
+	To     uint // version after
+}
+
+// Changed reports whether any migration was applied.
+func (r Result) Changed() bool { return r.From != r.To }
+
+// Shared brings the public schema to the latest shared version.
+func Shared(ctx context.Context, url string) (Result, error) {
+	return Up(ctx, url, "public", migrations.Shared())
+}
+
+// Tenant brings one tenant schema (which must exist) to the latest tenant version.
+func Tenant(ctx context.Context, url, schema string) (Result, error) {
+	return Up(ctx, url, schema, migrations.Tenant())
+}
+
+// Latest returns the newest version in the tenant migrations.
+func Latest(src fs.FS) (uint, error) {
+	d, err := iofs.New(src, ".")
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	v, err := d.First()
+	for err == nil {
+		next, nerr := d.Next(v)
+		if nerr != nil {
+			break
+		}
+		v = next
+	}
+	return v, err
+}
+
+// Up runs src's migrations on a connection of its own whose search_path is
+// schema, so the unqualified names in tenant migrations land in that schema.
+func Up(ctx context.Context, url, schema string, src fs.FS) (res Result, err error) {
+	res.Schema = schema
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return res, fmt.Errorf("parse database url: %w", err)
+	}
+	cfg.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
+	db := stdlib.OpenDB(*cfg)
+	defer db.Close()
+	if err := db.PingContext(ctx); err != nil {
+		return res, fmt.Errorf("migrate %s: connect: %w", schema, err)
+	}
+	m, err := newMigrate(db, schema, src)
+	if err != nil {
+		return res, fmt.Errorf("migrate %s: %w", schema, err)
+	}
+	defer m.Close()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() { // golang-migrate takes no context; GracefulStop is its way to be told.
+		select {
+		case <-ctx.Done():
+			m.GracefulStop <- true
+		case <-stop:
+		}
+	}()
+
+	if v, dirty, verr := m.Version(); verr == nil && dirty {
+		// Every migration file runs as one transaction, so a dirty version was
+		// rolled back entirely: mark the one before it current and go again.
+		if err := forceBefore(m, src, v); err != nil {
+			return res, fmt.Errorf("migrate %s: clear dirty version %d: %w", schema, v, err)
+		}
+	}
+	res.From, err = version(m)
+	if err != nil {
+		return res, fmt.Errorf("migrate %s: %w", schema, err)
+	}
+	err = m.Up()
+	if err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return res, fmt.Errorf("migrate %s: %w", schema, err)
+	}
+	res.To, err = version(m)
+	if err != nil {
+		return res, fmt.Errorf("migrate %s: %w", schema, err)
+	}
+	return res, nil
+}
+
+func newMigrate(db *sql.DB, schema string, src fs.FS) (*migrate.Migrate, error) {
+	drv, err := pgxmigrate.WithInstance(db, &pgxmigrate.Config{SchemaName: schema, MigrationsTable: "schema_migrations"})
+	if err != nil {
+		return nil, err
+	}
+	source, err := iofs.New(src, ".")
+	if err != nil {
+		return nil, err
+	}
+	return migrate.NewWithInstance("iofs", source, "pgx5", drv)
+}
+
+func version(m *migrate.Migrate) (uint, error) {
+	v, _, err := m.Version()
+	if errors.Is(err, migrate.ErrNilVersion) {
+		return 0, nil
+	}
+	return v, err
+}
+
+func forceBefore(m *migrate.Migrate, src fs.FS, v uint) error {
+	d, err := iofs.New(src, ".")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	prev, err := d.Prev(v)
+	if err != nil {
+		return m.Force(database.NilVersion)
+	}
+	return m.Force(int(prev))
+}

@@ -1,0 +1,56 @@
+package dbmigrate
+
+import (
+	"context"
+	"sync"
+)
+
+// Summary counts the outcome of migrating many tenants.
+type Summary struct {
+	Migrated, Current, Failed int
+}
+
+// Progress is told about each tenant as it finishes: its place in the run
+// (1-based, in finishing order), the total, and what happened.
+type Progress func(done, total int, res Result, err error)
+
+// Tenants migrates schemas with up to workers at once. One tenant's failure
+// does not stop the others; every outcome goes to progress. Each schema has its
+// own version table and advisory lock, so workers never wait on each other.
+func Tenants(ctx context.Context, url string, schemas []string, workers int, progress Progress) Summary {
+	jobs := make(chan string)
+	var mu sync.Mutex
+	var sum Summary
+	done := 0
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(schemas))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for schema := range jobs {
+				res, err := Tenant(ctx, url, schema)
+				mu.Lock()
+				switch {
+				case err != nil:
+					sum.Failed++
+				case res.Changed():
+					sum.Migrated++
+				default:
+					sum.Current++
+				}
+				done++
+				progress(done, len(schemas), res, err)
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, s := range schemas {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- s
+	}
+	close(jobs)
+	wg.Wait()
+	return sum
+}

@@ -1,0 +1,38 @@
+package polls
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/models"
+	"polls/views"
+)
+
+// detailPage is the data of views/pages/polls/detail.html.
+type detailPage struct {
+	views.Page
+	Question     models.Question
+	VoteURL      string
+	ErrorMessage string // set when a vote is sent back, as in the tutorial
+}
+
+// Detail shows a question and its voting form (the tutorial's DetailView).
+func (h *Handlers) Detail(c echo.Context) error {
+	q, err := h.question(c)
+	if err != nil {
+		return err
+	}
+	return renderDetail(c, q, "")
+}
+
+// renderDetail renders the voting form of q, with errMsg above the choices
+// when a vote was refused.
+func renderDetail(c echo.Context, q models.Question, errMsg string) error {
+	return c.Render(http.StatusOK, "polls/detail", detailPage{
+		Page:         page(c, q.QuestionText),
+		Question:     q,
+		VoteURL:      c.Echo().Reverse(RouteVote, q.ID),
+		ErrorMessage: errMsg,
+	})
+}

@@ -1,0 +1,164 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"polls/app/dbmigrate"
+	"polls/migrations"
+)
+
+// NewTenant is what createtenant asks for.
+type NewTenant struct {
+	Schema    string
+	Domain    string
+	Name      string
+	PaidUntil *time.Time
+	OnTrial   bool
+}
+
+// Provisioner creates tenants.
+type Provisioner struct {
+	SQL        *sql.DB
+	URL        string // migrations open their own connection
+	Migrations fs.FS  // the tenant migrations; nil means the embedded ones
+}
+
+// Create registers the tenant (not yet routable), creates its schema, applies
+// every tenant migration, and only then marks it ready. A failure undoes what it
+// did; a kill midway leaves a not-ready row that the next Create for the same
+// schema cleans up. A session advisory lock on the schema name makes two
+// concurrent Creates of one schema fail fast instead of racing; the domain's
+// unique constraint does the same for domains.
+func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
+	if err := ValidateSchema(nt.Schema); err != nil {
+		return err
+	}
+	domain, err := NormalizeDomain(nt.Domain)
+	if err != nil {
+		return err
+	}
+	nt.Domain = domain
+
+	conn, err := p.SQL.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	defer conn.Close()
+	lockKey := "polls.createtenant:" + nt.Schema
+	var locked bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext($1))`, lockKey).Scan(&locked); err != nil {
+		return fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	if !locked {
+		return &ExistsError{Msg: fmt.Sprintf("tenant %q is being created by another process right now", nt.Schema)}
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, lockKey)
+
+	if err := p.clearLeftover(ctx, conn, nt.Schema); err != nil {
+		return err
+	}
+	id, err := p.register(ctx, conn, nt)
+	if err != nil {
+		return err
+	}
+	if err := p.build(ctx, conn, id, nt.Schema); err != nil {
+		if cerr := dropTenant(context.WithoutCancel(ctx), conn, id, nt.Schema); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
+		}
+		return fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	return nil
+}
+
+// clearLeftover refuses a taken schema name and removes the remains of a Create
+// that was killed before it finished.
+func (p *Provisioner) clearLeftover(ctx context.Context, conn *sql.Conn, schema string) error {
+	var id int64
+	var ready bool
+	err := conn.QueryRowContext(ctx, `SELECT id, ready FROM public.tenants WHERE schema_name = $1`, schema).Scan(&id, &ready)
+	switch {
+	case err == nil && ready:
+		return &ExistsError{Msg: fmt.Sprintf("a tenant with schema %q already exists", schema)}
+	case err == nil:
+		return dropTenant(ctx, conn, id, schema)
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("create tenant %s: %w", schema, err)
+	}
+	var exists bool
+	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists); err != nil {
+		return fmt.Errorf("create tenant %s: %w", schema, err)
+	}
+	if exists {
+		return &ExistsError{Msg: fmt.Sprintf("schema %q already exists in the database but belongs to no tenant; choose another name", schema)}
+	}
+	return nil
+}
+
+// register inserts the tenant and its primary domain, not ready to route.
+func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant) (int64, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	defer tx.Rollback()
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial)
+		VALUES ($1, $2, $3, $4) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, &ExistsError{Msg: fmt.Sprintf("a tenant with schema %q already exists", nt.Schema)}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, true)`, nt.Domain, id)
+	if isUniqueViolation(err) {
+		return 0, &ExistsError{Msg: fmt.Sprintf("domain %q is already used by another tenant", nt.Domain)}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
+	}
+	return id, nil
+}
+
+// build creates the schema, migrates it, and makes the tenant routable.
+func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, schema string) error {
+	if _, err := conn.ExecContext(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize()); err != nil {
+		return err
+	}
+	src := p.Migrations
+	if src == nil {
+		src = migrations.Tenant()
+	}
+	if _, err := dbmigrate.Up(ctx, p.URL, schema, src); err != nil {
+		return err
+	}
+	_, err := conn.ExecContext(ctx, `UPDATE public.tenants SET ready = true WHERE id = $1`, id)
+	return err
+}
+
+// dropTenant removes a tenant's schema, then its row (and domains with it).
+func dropTenant(ctx context.Context, conn *sql.Conn, id int64, schema string) error {
+	if _, err := conn.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
+		return fmt.Errorf("drop schema %s: %w", schema, err)
+	}
+	if _, err := conn.ExecContext(ctx, `DELETE FROM public.tenants WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("delete tenant %s: %w", schema, err)
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

@@ -1,0 +1,195 @@
+package tenant_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"polls/app/apptest"
+	"polls/app/tenant"
+	"polls/migrations"
+)
+
+func newProvisioner(t *testing.T) *tenant.Provisioner {
+	return &tenant.Provisioner{SQL: apptest.DB(t).SQL, URL: apptest.URL(t)}
+}
+
+func newResolver(t *testing.T) *tenant.Resolver {
+	r := tenant.NewResolver(apptest.DB(t).SQL, apptest.URL(t), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := r.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func dropAfter(t *testing.T, schema string) {
+	t.Cleanup(func() {
+		db := apptest.DB(t).SQL
+		db.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`)
+		db.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema)
+	})
+}
+
+// brokenMigrations is the real tenant set plus a last migration that fails.
+func brokenMigrations(t *testing.T) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"000001_create_polls.up.sql", "000001_create_polls.down.sql"} {
+		b, err := fs.ReadFile(migrations.Tenant(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: b}
+	}
+	fsys["999999_broken.up.sql"] = &fstest.MapFile{Data: []byte("BEGIN; CREATE TABLE half_built (id int); SELECT no_such_function(); COMMIT;")}
+	fsys["999999_broken.down.sql"] = &fstest.MapFile{Data: []byte("")}
+	return fsys
+}
+
+func TestCreateThatFailsMidwayLeavesNothingAndCanBeRerun(t *testing.T) {
+	ctx := context.Background()
+	schema := "t_" + apptest.RandomName(10)
+	domain := "midway-" + apptest.RandomName(6) + ".test"
+	dropAfter(t, schema)
+	broken := newProvisioner(t)
+	broken.Migrations = brokenMigrations(t)
+
+	err := broken.Create(ctx, tenant.NewTenant{Schema: schema, Domain: domain})
+	if err == nil {
+		t.Fatal("Create with a failing migration succeeded, want an error")
+	}
+	assertNoTrace(t, schema, domain)
+
+	if err := newProvisioner(t).Create(ctx, tenant.NewTenant{Schema: schema, Domain: domain}); err != nil {
+		t.Fatalf("rerun after a failure: %v", err)
+	}
+	if _, err := newResolver(t).Resolve(ctx, domain); err != nil {
+		t.Fatalf("tenant not routable after the rerun: %v", err)
+	}
+}
+
+func TestCreateRecoversFromAKilledRun(t *testing.T) {
+	ctx := context.Background()
+	schema := "t_" + apptest.RandomName(10)
+	domain := "killed-" + apptest.RandomName(6) + ".test"
+	dropAfter(t, schema)
+	db := apptest.DB(t).SQL
+	// What a createtenant killed after registering and creating the schema leaves.
+	var id int64
+	if err := db.QueryRow(`INSERT INTO public.tenants (schema_name, name) VALUES ($1, 'half') RETURNING id`, schema).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, true)`, domain, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE SCHEMA "` + schema + `"; CREATE TABLE "` + schema + `".leftover (id int)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newResolver(t).Resolve(ctx, domain); err == nil {
+		t.Fatal("a half-built tenant is routable")
+	}
+
+	if err := newProvisioner(t).Create(ctx, tenant.NewTenant{Schema: schema, Domain: domain}); err != nil {
+		t.Fatalf("rerun after a kill: %v", err)
+	}
+	if _, err := newResolver(t).Resolve(ctx, domain); err != nil {
+		t.Fatalf("tenant not routable after the rerun: %v", err)
+	}
+	var leftover bool
+	db.QueryRow(`SELECT to_regclass($1) IS NOT NULL`, schema+".leftover").Scan(&leftover)
+	if leftover {
+		t.Fatal("the rerun kept the killed run's half-built schema")
+	}
+}
+
+func TestConcurrentCreatesOfOneSchema(t *testing.T) {
+	ctx := context.Background()
+	schema := "t_" + apptest.RandomName(10)
+	dropAfter(t, schema)
+	const n = 6
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			domain := "race-" + apptest.RandomName(8) + ".test"
+			errs[i] = newProvisioner(t).Create(ctx, tenant.NewTenant{Schema: schema, Domain: domain})
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		var exists *tenant.ExistsError
+		switch {
+		case err == nil:
+			wins++
+		case !errors.As(err, &exists):
+			t.Errorf("losing Create got %v, want a clear ExistsError", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d concurrent Creates of one schema succeeded, want exactly 1 (errors: %v)", wins, errs)
+	}
+}
+
+func TestConcurrentCreatesOfOneDomain(t *testing.T) {
+	ctx := context.Background()
+	domain := "same-" + apptest.RandomName(8) + ".test"
+	const n = 4
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		schema := "t_" + apptest.RandomName(10)
+		dropAfter(t, schema)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = newProvisioner(t).Create(ctx, tenant.NewTenant{Schema: schema, Domain: domain})
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		if err == nil {
+			wins++
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d concurrent Creates of one domain succeeded, want exactly 1 (errors: %v)", wins, errs)
+	}
+}
+
+func TestCreateRefusesASchemaThatIsNotATenant(t *testing.T) {
+	schema := "t_" + apptest.RandomName(10)
+	dropAfter(t, schema)
+	if _, err := apptest.DB(t).SQL.Exec(`CREATE SCHEMA "` + schema + `"`); err != nil {
+		t.Fatal(err)
+	}
+	err := newProvisioner(t).Create(context.Background(), tenant.NewTenant{Schema: schema, Domain: "x-" + apptest.RandomName(6) + ".test"})
+	var exists *tenant.ExistsError
+	if !errors.As(err, &exists) {
+		t.Fatalf("got %v, want an ExistsError: an unrelated schema must never be taken over", err)
+	}
+}
+
+func assertNoTrace(t *testing.T, schema, domain string) {
+	t.Helper()
+	ctx := context.Background()
+	db := apptest.DB(t).SQL
+	var rows, schemas int
+	db.QueryRow(`SELECT count(*) FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
+		WHERE t.schema_name = $1 OR d.domain = $2`, schema, domain).Scan(&rows)
+	db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&schemas)
+	if rows != 0 || schemas != 0 {
+		t.Fatalf("after a failed Create: %d registry rows and %d schemas remain, want none", rows, schemas)
+	}
+	var unknown *tenant.UnknownHostError
+	if _, err := newResolver(t).Resolve(ctx, domain); !errors.As(err, &unknown) {
+		t.Fatalf("Resolve after a failed Create: got %v, want UnknownHostError", err)
+	}
+}

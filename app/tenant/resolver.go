@@ -1,0 +1,171 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Resolver maps hostnames to tenants from memory. It loads every route at start
+// and reloads when PostgreSQL announces a registry change on NotifyChannel, so a
+// tenant created by any process is served at once, and a removed one stops being
+// served within moments. A miss is checked against the database before it is
+// refused, so a tenant committed a moment ago is never reported unknown.
+type Resolver struct {
+	db     *sql.DB
+	url    string
+	log    *slog.Logger
+	mu     sync.RWMutex
+	routes map[string]Site
+}
+
+// NewResolver returns a Resolver reading from db; url is used to LISTEN.
+func NewResolver(db *sql.DB, url string, log *slog.Logger) *Resolver {
+	return &Resolver{db: db, url: url, log: log, routes: map[string]Site{}}
+}
+
+// Resolve returns the tenant of a Host header, or an *UnknownHostError.
+func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error) {
+	host := HostFromRequest(hostHeader)
+	if host == "" {
+		return Site{}, &UnknownHostError{Host: displayHost(hostHeader)}
+	}
+	r.mu.RLock()
+	s, ok := r.routes[host]
+	r.mu.RUnlock()
+	if ok {
+		return s, nil
+	}
+	s, ok, err := r.lookup(ctx, host)
+	if err != nil {
+		return Site{}, fmt.Errorf("look up tenant for %q: %w", host, err)
+	}
+	if !ok {
+		return Site{}, &UnknownHostError{Host: host}
+	}
+	r.mu.Lock()
+	r.routes[host] = s
+	r.mu.Unlock()
+	return s, nil
+}
+
+func (r *Resolver) lookup(ctx context.Context, host string) (Site, bool, error) {
+	var s Site
+	var domain string
+	err := r.db.QueryRowContext(ctx, routesQuery+` AND d.domain = $1`, host).
+		Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain)
+	if err == sql.ErrNoRows {
+		return Site{}, false, nil
+	}
+	return s, err == nil, err
+}
+
+// Reload replaces the routes with the registry's current content.
+func (r *Resolver) Reload(ctx context.Context) error {
+	rows, err := r.db.QueryContext(ctx, routesQuery)
+	if err != nil {
+		return fmt.Errorf("load tenant routes: %w", err)
+	}
+	defer rows.Close()
+	routes := map[string]Site{}
+	for rows.Next() {
+		var domain string
+		var s Site
+		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain); err != nil {
+			return fmt.Errorf("load tenant routes: %w", err)
+		}
+		routes[domain] = s
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("load tenant routes: %w", err)
+	}
+	r.mu.Lock()
+	r.routes = routes
+	r.mu.Unlock()
+	return nil
+}
+
+// Sites returns the tenants currently routed, by primary domain.
+func (r *Resolver) Sites() []Site {
+	r.mu.RLock()
+	seen := map[int64]Site{}
+	for _, s := range r.routes {
+		seen[s.ID] = s
+	}
+	r.mu.RUnlock()
+	out := make([]Site, 0, len(seen))
+	for _, s := range seen {
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Domain < out[j].Domain })
+	return out
+}
+
+// Listen keeps the routes current until ctx ends: LISTEN on NotifyChannel, reload
+// on every notification and after every reconnect.
+func (r *Resolver) Listen(ctx context.Context) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := r.listenOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		r.log.Warn("tenant route listener lost; retrying", "err", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+}
+
+func (r *Resolver) listenOnce(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, r.url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
+		return err
+	}
+	// Reload after LISTEN, so no change between the two is missed.
+	if err := r.Reload(ctx); err != nil {
+		return err
+	}
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		if err := r.Reload(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// displayHost shortens a bad Host header for the 404 page.
+func displayHost(h string) string {
+	h = stripPort(h)
+	if len(h) > 100 {
+		h = h[:100] + "..."
+	}
+	return h
+}
+
+func stripPort(h string) string {
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i] == ':' {
+			return h[:i]
+		}
+		if h[i] < '0' || h[i] > '9' {
+			break
+		}
+	}
+	return h
+}

@@ -1,0 +1,121 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+)
+
+// Tx is one request's transaction, on one pooled connection, with the
+// search_path set transaction-locally to the tenant's schema. Nothing is set at
+// session level, so the connection is clean again after COMMIT or ROLLBACK, also
+// behind PgBouncer in transaction mode.
+type Tx struct {
+	conn *sql.Conn
+	done bool
+}
+
+// Begin takes a connection and opens the tenant's transaction. BEGIN and SET
+// LOCAL travel together in one round trip (simple protocol, one message); the
+// schema name was validated when the tenant was created and is quoted here.
+func Begin(ctx context.Context, db *sql.DB, schema string) (*Tx, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("take connection: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN; SET LOCAL search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		discard(conn)
+		return nil, fmt.Errorf("begin tenant transaction for %s: %w", schema, err)
+	}
+	return &Tx{conn: conn}, nil
+}
+
+// Gorm returns a GORM handle bound to this transaction.
+func (t *Tx) Gorm(ctx context.Context, base *gorm.DB) *gorm.DB {
+	db := base.Session(&gorm.Session{NewDB: true, Context: ctx})
+	db.Statement.ConnPool = &connPool{t.conn}
+	return db
+}
+
+// Commit commits and releases the connection. A COMMIT that PostgreSQL turned
+// into a ROLLBACK (the transaction had failed) is an error.
+func (t *Tx) Commit(ctx context.Context) error {
+	if t.done {
+		return errors.New("tenant transaction already finished")
+	}
+	t.done = true
+	// The work is done: finish it even if the client has gone away meanwhile.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var tag string
+	err := t.conn.Raw(func(dc any) error {
+		ct, err := dc.(*stdlib.Conn).Conn().Exec(ctx, "COMMIT")
+		tag = ct.String()
+		return err
+	})
+	if err != nil {
+		discard(t.conn)
+		return fmt.Errorf("commit tenant transaction: %w", err)
+	}
+	t.conn.Close()
+	if tag != "COMMIT" {
+		return fmt.Errorf("commit tenant transaction: server answered %s", tag)
+	}
+	return nil
+}
+
+// Rollback rolls back and releases the connection; after Commit it does nothing.
+func (t *Tx) Rollback() {
+	if t.done {
+		return
+	}
+	t.done = true
+	// The request's ctx may be cancelled already; the rollback must still run.
+	if _, err := t.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		discard(t.conn)
+		return
+	}
+	t.conn.Close()
+}
+
+// discard closes a connection whose state is unknown so it never returns to the pool.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(dc any) error {
+		_ = dc.(*stdlib.Conn).Close()
+		return nil
+	})
+	conn.Close()
+}
+
+// errManaged is what handler code gets if it tries to end the request's transaction.
+var errManaged = errors.New("the request's transaction is committed by polls after the handler returns")
+
+// connPool is GORM's view of the transaction. It implements gorm.TxCommitter so
+// that GORM treats it as a transaction already begun: a nested db.Transaction
+// becomes a SAVEPOINT, and nothing but polls can commit or roll back.
+type connPool struct{ conn *sql.Conn }
+
+func (p *connPool) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return p.conn.PrepareContext(ctx, q)
+}
+
+func (p *connPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return p.conn.ExecContext(ctx, q, args...)
+}
+
+func (p *connPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return p.conn.QueryContext(ctx, q, args...)
+}
+
+func (p *connPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return p.conn.QueryRowContext(ctx, q, args...)
+}
+
+func (*connPool) Commit() error   { return errManaged }
+func (*connPool) Rollback() error { return errManaged }

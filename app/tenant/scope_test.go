@@ -1,0 +1,140 @@
+package tenant_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"polls/app/apptest"
+	"polls/app/database"
+	"polls/app/tenant"
+)
+
+// questionTexts reads polls_question inside a request-style transaction for schema.
+func questionTexts(t *testing.T, db *database.DB, schema string) []string {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := tenant.Begin(ctx, db.SQL, schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var texts []string
+	if err := tx.Gorm(ctx, db.Gorm).Raw("SELECT question_text FROM polls_question ORDER BY id").Scan(&texts).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return texts
+}
+
+func TestTenantsSeeOnlyTheirOwnRows(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	a.Exec(t, "INSERT INTO polls_question (question_text, pub_date) VALUES ('only in A', now())")
+	b.Exec(t, "INSERT INTO polls_question (question_text, pub_date) VALUES ('only in B', now())")
+	b.Exec(t, "INSERT INTO polls_question (question_text, pub_date) VALUES ('also in B', now())")
+	db := apptest.DB(t)
+
+	if got := questionTexts(t, db, a.Schema); strings.Join(got, ",") != "only in A" {
+		t.Errorf("tenant A sees %q, want only its own row", got)
+	}
+	if got := questionTexts(t, db, b.Schema); strings.Join(got, ",") != "only in B,also in B" {
+		t.Errorf("tenant B sees %q, want only its own two rows", got)
+	}
+}
+
+func TestPooledConnectionIsCleanAfterTenantTransaction(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	// One connection only, so the query after the transaction must reuse it.
+	db, err := database.Open(ctx, apptest.URL(t), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SQL.SetMaxOpenConns(1)
+
+	var defaultPath string
+	if err := db.SQL.QueryRowContext(ctx, "SHOW search_path").Scan(&defaultPath); err != nil {
+		t.Fatal(err)
+	}
+	for _, commit := range []bool{true, false} {
+		tx, err := tenant.Begin(ctx, db.SQL, a.Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inside string
+		if err := tx.Gorm(ctx, db.Gorm).Raw("SHOW search_path").Scan(&inside).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(inside, a.Schema) {
+			t.Fatalf("search_path inside the transaction = %q, want it to name %s", inside, a.Schema)
+		}
+		if commit {
+			if err := tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			tx.Rollback()
+		}
+		var after string
+		if err := db.SQL.QueryRowContext(ctx, "SHOW search_path").Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		if after != defaultPath {
+			t.Fatalf("after commit=%v the pooled connection has search_path %q, want the default %q", commit, after, defaultPath)
+		}
+	}
+	if n := db.SQL.Stats().OpenConnections; n != 1 {
+		t.Fatalf("got %d open connections, want the one connection reused", n)
+	}
+}
+
+func TestScopedWorkNeverReachesThePublicSchema(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	db := apptest.DB(t)
+	tx, err := tenant.Begin(ctx, db.SQL, a.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	// The registry is not on a tenant's search_path: an unqualified name cannot
+	// resolve to it.
+	err = tx.Gorm(ctx, db.Gorm).Exec("SELECT count(*) FROM tenants").Error
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("unqualified registry table inside a tenant transaction: got %v, want relation does not exist", err)
+	}
+}
+
+func TestHandlerCannotCommitTheRequestTransaction(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	db := apptest.DB(t)
+	tx, err := tenant.Begin(ctx, db.SQL, a.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	g := tx.Gorm(ctx, db.Gorm)
+	if err := g.Commit().Error; err == nil {
+		t.Fatal("gorm Commit on the request's handle succeeded, want an error")
+	}
+	g = tx.Gorm(ctx, db.Gorm) // the refused Commit left its error on g
+	// A nested transaction is a savepoint: its rollback keeps the outer work.
+	if err := g.Exec("INSERT INTO polls_question (question_text, pub_date) VALUES ('outer', now())").Error; err != nil {
+		t.Fatal(err)
+	}
+	_ = g.Transaction(func(inner *gormDB) error {
+		inner.Exec("INSERT INTO polls_question (question_text, pub_date) VALUES ('inner', now())")
+		return errRollbackInner
+	})
+	var texts []string
+	if err := g.Raw("SELECT question_text FROM polls_question").Scan(&texts).Error; err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(texts, ",") != "outer" {
+		t.Fatalf("after a rolled-back nested transaction got %q, want only the outer row", texts)
+	}
+}

@@ -1,0 +1,23 @@
+// Package tenant is all of polls' multi-tenancy: which tenant a Host names, the
+// transaction that scopes a request to the tenant's schema, and creating tenants.
+// The polls and admin code never import it: they receive a scoped *gorm.DB.
+package tenant
+
+// Site is what a request needs to know about its tenant.
+type Site struct {
+	ID     int64
+	Schema string
+	Name   string
+	Domain string // the primary domain
+}
+
+// NotifyChannel is the PostgreSQL channel on which registry changes are announced
+// (by triggers on public.tenants and public.domains), so every process drops its
+// cached routes.
+const NotifyChannel = "polls_registry"
+
+const routesQuery = `
+SELECT d.domain, t.id, t.schema_name, t.name,
+       COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain)
+FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
+WHERE t.ready`

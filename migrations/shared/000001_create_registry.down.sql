@@ -1,0 +1,4 @@
+BEGIN;
+DROP TABLE IF EXISTS public.domains;
+DROP TABLE IF EXISTS public.tenants;
+COMMIT;

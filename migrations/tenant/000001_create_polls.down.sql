@@ -1,0 +1,4 @@
+BEGIN;
+DROP TABLE IF EXISTS polls_choice;
+DROP TABLE IF EXISTS polls_question;
+COMMIT;

@@ -1,0 +1,5 @@
+BEGIN;
+DROP TABLE IF EXISTS django_admin_log;
+DROP TABLE IF EXISTS django_session;
+DROP TABLE IF EXISTS auth_user;
+COMMIT;
