@@ -172,7 +172,13 @@ func TestConcurrentStartAndLongPath(t *testing.T) {
 			t.Fatal(v)
 		}
 	}
-	stop(t, servers[0])
+	// The first Stop leaves the server to its other user; the last one stops it.
+	if err := servers[0].Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if v := queryInt(t, servers[1].URL("polls"), "SELECT 1"); v != 1 {
+		t.Fatalf("server gone after its first user stopped, want it kept for the second")
+	}
 	stop(t, servers[1])
 	if _, err := os.Stat(servers[0].socketDir); !os.IsNotExist(err) {
 		t.Fatalf("fallback socket dir not removed by Stop: %v", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -52,6 +53,8 @@ type Server struct {
 	cmd    *exec.Cmd     // nil when we adopted a server started earlier
 	exited chan struct{} // closed when cmd has exited and been reaped
 
+	users *os.File // shared lock on DataDir+".users" while this Server uses the server
+
 	mu      sync.Mutex
 	stopped bool
 }
@@ -91,6 +94,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	defer unlock()
 	if err := s.start(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.joinUsers(); err != nil {
 		return nil, err
 	}
 	if opts.Database != "" {

@@ -13,9 +13,10 @@ import (
 const defaultStopTimeout = time.Minute
 
 // Stop shuts the server down with pg_ctl's fast mode (open transactions are
-// rolled back, clients disconnected) and waits until it is gone. It is
-// idempotent, and it also stops a server this Server adopted from an
-// earlier process. A server that is already down is not an error.
+// rolled back, clients disconnected) and waits until it is gone, unless
+// another process still uses it (see users.go). It is idempotent, and it also
+// stops a server this Server adopted from a crashed process. A server that is
+// already down is not an error.
 func (s *Server) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -32,6 +33,10 @@ func (s *Server) Stop(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
+	if !s.leaveUsers() {
+		s.stopped = true
+		return nil
+	}
 	if s.running() {
 		err := s.runTool(ctx, "pg_ctl", "stop", "-D", s.dataDir, "-m", "fast", "-w", "-t", timeoutSeconds(ctx))
 		if err != nil && s.running() {

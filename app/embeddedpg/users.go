@@ -1,0 +1,48 @@
+package embeddedpg
+
+import (
+	"fmt"
+	"os"
+	"syscall"
+)
+
+// The users file, DataDir+".users", counts the processes using a server: each
+// Server holds a shared flock on it from Start to Stop. Stop shuts PostgreSQL
+// down only when no other process holds one, so `polls createtenant` run
+// beside a `polls serve` on the same data dir never stops the server under it,
+// while the last user (or one that adopted a crashed process's server) does.
+// Locks die with their holder, so a crashed process is never counted.
+
+// joinUsers takes this Server's shared lock. Called with the data dir lock held.
+func (s *Server) joinUsers() error {
+	f, err := os.OpenFile(s.dataDir+".users", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("embeddedpg: users file: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
+		f.Close()
+		return fmt.Errorf("embeddedpg: users lock: %w", err)
+	}
+	s.users = f
+	return nil
+}
+
+// leaveUsers drops this Server's lock and reports whether it was the last
+// user. Called with the data dir lock held, so no Start can join meanwhile.
+func (s *Server) leaveUsers() (last bool) {
+	if s.users == nil {
+		return true
+	}
+	s.users.Close() // releases the shared lock
+	s.users = nil
+	f, err := os.OpenFile(s.dataDir+".users", os.O_RDWR, 0o600)
+	if err != nil {
+		return true
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		return false
+	}
+	_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return true
+}
