@@ -10,6 +10,7 @@ type Tenant struct {
 	PaidUntil  *time.Time
 	OnTrial    bool
 	Ready      bool
+	RoleName   *string // the PostgreSQL role owning the schema; nil before it has one
 	CreatedAt  time.Time
 	Domains    []Domain `gorm:"foreignKey:TenantID"`
 }

@@ -51,16 +51,21 @@ func createTenantCommand() *Command {
 				if err != nil {
 					return err
 				}
-				db, closeDB, err := open(ctx, cfg, newLogger(cfg, inv.Stderr))
+				log := newLogger(cfg, inv.Stderr)
+				db, closeDB, err := open(ctx, cfg, log)
 				if err != nil {
 					return err
 				}
 				defer closeDB()
+				mode, err := isolation(ctx, cfg, db, log)
+				if err != nil {
+					return err
+				}
 				// The registry must exist; bringing it up to date is always safe.
 				if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
 					return err
 				}
-				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL}
+				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: mode}
 				if err := p.Create(ctx, nt); err != nil {
 					return err
 				}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	"polls/app/dbmigrate"
 	"polls/app/tenant"
+	"polls/models"
 )
 
 func migrateCommand() *Command {
@@ -38,11 +40,16 @@ func migrateCommand() *Command {
 				if err != nil {
 					return err
 				}
-				db, closeDB, err := open(ctx, cfg, newLogger(cfg, inv.Stderr))
+				log := newLogger(cfg, inv.Stderr)
+				db, closeDB, err := open(ctx, cfg, log)
 				if err != nil {
 					return err
 				}
 				defer closeDB()
+				mode, err := isolation(ctx, cfg, db, log)
+				if err != nil {
+					return err
+				}
 
 				doShared := !*tenants && (*schema == "" || *schema == "public")
 				doTenants := !*shared && *schema != "public"
@@ -60,22 +67,50 @@ func migrateCommand() *Command {
 				if err != nil {
 					return registryMissing(err)
 				}
-				schemas := make([]string, 0, len(ts))
+				var targets []dbmigrate.Target
 				for _, t := range ts {
 					if *schema == "" || t.SchemaName == *schema {
-						schemas = append(schemas, t.SchemaName)
+						targets = append(targets, dbmigrate.Target{Schema: t.SchemaName})
 					}
 				}
-				if *schema != "" && len(schemas) == 0 {
+				if *schema != "" && len(targets) == 0 {
 					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
 				}
-				return migrateTenants(ctx, inv.Stdout, db.URL, schemas, cfg.Migrate.Workers)
+				if mode == tenant.IsolationRoles {
+					if err := giveRoles(ctx, inv.Stdout, db.SQL, ts, targets); err != nil {
+						return err
+					}
+				}
+				return migrateTenants(ctx, inv.Stdout, db.URL, targets, cfg.Migrate.Workers)
 			}
 		},
 	}
 }
 
-func migrateTenants(ctx context.Context, w io.Writer, url string, schemas []string, workers int) error {
+// giveRoles sets each target's role, first creating it for tenants made
+// before roles (or in search_path mode) and handing it their schema.
+func giveRoles(ctx context.Context, w io.Writer, db *sql.DB, ts []models.Tenant, targets []dbmigrate.Target) error {
+	roles := map[string]string{}
+	for _, t := range ts {
+		if t.RoleName != nil {
+			roles[t.SchemaName] = *t.RoleName
+		}
+	}
+	for i, tg := range targets {
+		role, ok := roles[tg.Schema]
+		if !ok {
+			var err error
+			if role, err = tenant.EnsureRole(ctx, db, tg.Schema); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s: now owned by its own role %s\n", tg.Schema, role)
+		}
+		targets[i].Role = role
+	}
+	return nil
+}
+
+func migrateTenants(ctx context.Context, w io.Writer, url string, schemas []dbmigrate.Target, workers int) error {
 	if len(schemas) == 0 {
 		fmt.Fprintln(w, "no tenants yet: `polls createtenant` makes one")
 		return nil

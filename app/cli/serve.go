@@ -55,6 +55,10 @@ func serveCommand() *Command {
 // serve runs the HTTP server on db until ctx ends, then shuts down gracefully:
 // in-flight requests finish, new ones are refused.
 func serve(ctx context.Context, out io.Writer, cfg config.Config, db *database.DB, log *slog.Logger) error {
+	mode, err := isolation(ctx, cfg, db, log)
+	if err != nil {
+		return err
+	}
 	resolver := tenant.NewResolver(db.SQL, db.URL, log)
 	if err := resolver.Reload(ctx); err != nil {
 		return registryMissing(err)
@@ -67,7 +71,7 @@ func serve(ctx context.Context, out io.Writer, cfg config.Config, db *database.D
 	if err != nil {
 		return err
 	}
-	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log})
+	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: mode})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -23,6 +23,14 @@ type Config struct {
 	Migrate  Migrate  `yaml:"migrate"`
 	Session  Session  `yaml:"session"`
 	Log      Log      `yaml:"log"`
+	Tenancy  Tenancy  `yaml:"tenancy"`
+}
+
+// Tenancy chooses how strongly PostgreSQL keeps tenants apart.
+type Tenancy struct {
+	// Isolation is "roles" (each schema owned by its own role, every request
+	// run as it) or "search_path" (the search_path alone, as django-tenants).
+	Isolation string `yaml:"isolation"`
 }
 
 // Database says where PostgreSQL is, or where the private one keeps its data.
@@ -64,6 +72,7 @@ func Default() Config {
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info"},
+		Tenancy:  Tenancy{Isolation: "roles"},
 	}
 }
 
@@ -148,6 +157,9 @@ func (c Config) Validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		return &Error{Key: "log.format", Msg: fmt.Sprintf("%q is not text or json", c.Log.Format)}
+	}
+	if c.Tenancy.Isolation != "roles" && c.Tenancy.Isolation != "search_path" {
+		return &Error{Key: "tenancy.isolation", Msg: fmt.Sprintf("%q is not roles or search_path", c.Tenancy.Isolation)}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

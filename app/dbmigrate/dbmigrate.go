@@ -35,9 +35,11 @@ func Shared(ctx context.Context, url string) (Result, error) {
 	return Up(ctx, url, "public", migrations.Shared())
 }
 
-// Tenant brings one tenant schema (which must exist) to the latest tenant version.
-func Tenant(ctx context.Context, url, schema string) (Result, error) {
-	return Up(ctx, url, schema, migrations.Tenant())
+// Tenant brings one tenant schema (which must exist) to the latest tenant
+// version, acting as role (when not empty) so every object it creates belongs
+// to the tenant's role.
+func Tenant(ctx context.Context, url, schema, role string) (Result, error) {
+	return UpAs(ctx, url, schema, role, migrations.Tenant())
 }
 
 // Latest returns the newest version in the tenant migrations.
@@ -60,14 +62,27 @@ func Latest(src fs.FS) (uint, error) {
 
 // Up runs src's migrations on a connection of its own whose search_path is
 // schema, so the unqualified names in tenant migrations land in that schema.
-func Up(ctx context.Context, url, schema string, src fs.FS) (res Result, err error) {
+func Up(ctx context.Context, url, schema string, src fs.FS) (Result, error) {
+	return UpAs(ctx, url, schema, "", src)
+}
+
+// UpAs is Up acting as role for the whole session, when role is not empty.
+// The connection is private to this call and closed after it.
+func UpAs(ctx context.Context, url, schema, role string, src fs.FS) (res Result, err error) {
 	res.Schema = schema
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return res, fmt.Errorf("parse database url: %w", err)
 	}
 	cfg.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
-	db := stdlib.OpenDB(*cfg)
+	var opts []stdlib.OptionOpenDB
+	if role != "" {
+		opts = append(opts, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			_, err := c.Exec(ctx, "SET ROLE "+pgx.Identifier{role}.Sanitize())
+			return err
+		}))
+	}
+	db := stdlib.OpenDB(*cfg, opts...)
 	defer db.Close()
 	if err := db.PingContext(ctx); err != nil {
 		return res, fmt.Errorf("migrate %s: connect: %w", schema, err)

@@ -14,11 +14,17 @@ type Summary struct {
 // (1-based, in finishing order), the total, and what happened.
 type Progress func(done, total int, res Result, err error)
 
-// Tenants migrates schemas with up to workers at once. One tenant's failure
+// Target is one tenant schema to migrate, and the role to act as ("" for none).
+type Target struct {
+	Schema string
+	Role   string
+}
+
+// Tenants migrates targets with up to workers at once. One tenant's failure
 // does not stop the others; every outcome goes to progress. Each schema has its
 // own version table and advisory lock, so workers never wait on each other.
-func Tenants(ctx context.Context, url string, schemas []string, workers int, progress Progress) Summary {
-	jobs := make(chan string)
+func Tenants(ctx context.Context, url string, schemas []Target, workers int, progress Progress) Summary {
+	jobs := make(chan Target)
 	var mu sync.Mutex
 	var sum Summary
 	done := 0
@@ -27,8 +33,8 @@ func Tenants(ctx context.Context, url string, schemas []string, workers int, pro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for schema := range jobs {
-				res, err := Tenant(ctx, url, schema)
+			for target := range jobs {
+				res, err := Tenant(ctx, url, target.Schema, target.Role)
 				mu.Lock()
 				switch {
 				case err != nil:

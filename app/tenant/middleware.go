@@ -14,6 +14,8 @@ type Middleware struct {
 	Resolver *Resolver
 	SQL      *sql.DB  // the pool transactions are taken from
 	Gorm     *gorm.DB // the unscoped GORM handle scoped copies are made from
+	// Isolation says whether transactions switch to the tenant's role.
+	Isolation Isolation
 }
 
 // Handle resolves the tenant (only ever from the Host header), runs the handler
@@ -27,7 +29,11 @@ func (m *Middleware) Handle(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		webctx.SetSite(c, webctx.Site{Name: site.Name, Schema: site.Schema})
-		tx, err := Begin(ctx, m.SQL, site.Schema)
+		role := ""
+		if m.Isolation != IsolationSearchPath {
+			role = site.Role
+		}
+		tx, err := BeginAs(ctx, m.SQL, site.Schema, role)
 		if err != nil {
 			return err
 		}

@@ -29,6 +29,7 @@ type Provisioner struct {
 	SQL        *sql.DB
 	URL        string // migrations open their own connection
 	Migrations fs.FS  // the tenant migrations; nil means the embedded ones
+	Isolation  Isolation
 }
 
 // Create registers the tenant (not yet routable), creates its schema, applies
@@ -131,16 +132,24 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 	return id, nil
 }
 
-// build creates the schema, migrates it, and makes the tenant routable.
+// build creates the schema, hands it to the tenant's role, migrates it as that
+// role, and makes the tenant routable.
 func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, schema string) error {
 	if _, err := conn.ExecContext(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize()); err != nil {
 		return err
+	}
+	role := ""
+	if p.Isolation != IsolationSearchPath {
+		var err error
+		if role, err = EnsureRole(ctx, p.SQL, schema); err != nil {
+			return err
+		}
 	}
 	src := p.Migrations
 	if src == nil {
 		src = migrations.Tenant()
 	}
-	if _, err := dbmigrate.Up(ctx, p.URL, schema, src); err != nil {
+	if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
 		return err
 	}
 	_, err := conn.ExecContext(ctx, `UPDATE public.tenants SET ready = true WHERE id = $1`, id)

@@ -59,7 +59,7 @@ func (r *Resolver) lookup(ctx context.Context, host string) (Site, bool, error) 
 	var s Site
 	var domain string
 	err := r.db.QueryRowContext(ctx, routesQuery+` AND d.domain = $1`, host).
-		Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain)
+		Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role)
 	if err == sql.ErrNoRows {
 		return Site{}, false, nil
 	}
@@ -77,7 +77,7 @@ func (r *Resolver) Reload(ctx context.Context) error {
 	for rows.Next() {
 		var domain string
 		var s Site
-		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain); err != nil {
+		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role); err != nil {
 			return fmt.Errorf("load tenant routes: %w", err)
 		}
 		routes[domain] = s

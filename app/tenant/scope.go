@@ -21,15 +21,28 @@ type Tx struct {
 	done bool
 }
 
-// Begin takes a connection and opens the tenant's transaction. BEGIN and SET
-// LOCAL travel together in one round trip (simple protocol, one message); the
-// schema name was validated when the tenant was created and is quoted here.
+// Begin opens a transaction scoped to schema only (no role switch): for
+// polls' own maintenance work, which acts as the schema's owner.
 func Begin(ctx context.Context, db *sql.DB, schema string) (*Tx, error) {
+	return BeginAs(ctx, db, schema, "")
+}
+
+// BeginAs takes a connection and opens the tenant's transaction: search_path
+// set to schema and, when role is not empty, the current role switched to the
+// tenant's, so PostgreSQL refuses access to anything the tenant does not own.
+// BEGIN and the SET LOCALs travel in one round trip (one simple-protocol
+// message); identifiers were validated when the tenant was created and are
+// quoted here.
+func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("take connection: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, "BEGIN; SET LOCAL search_path TO "+pgx.Identifier{schema}.Sanitize()); err != nil {
+	q := "BEGIN; SET LOCAL search_path TO " + pgx.Identifier{schema}.Sanitize()
+	if role != "" {
+		q += "; SET LOCAL ROLE " + pgx.Identifier{role}.Sanitize()
+	}
+	if _, err := conn.ExecContext(ctx, q); err != nil {
 		discard(conn)
 		return nil, fmt.Errorf("begin tenant transaction for %s: %w", schema, err)
 	}

@@ -9,6 +9,7 @@ type Site struct {
 	Schema string
 	Name   string
 	Domain string // the primary domain
+	Role   string // the PostgreSQL role owning the schema; "" if it has none yet
 }
 
 // NotifyChannel is the PostgreSQL channel on which registry changes are announced
@@ -18,6 +19,7 @@ const NotifyChannel = "polls_registry"
 
 const routesQuery = `
 SELECT d.domain, t.id, t.schema_name, t.name,
-       COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain)
+       COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain),
+       COALESCE(t.role_name, '')
 FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
 WHERE t.ready`

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
 	"polls/app/tenant"
@@ -27,7 +29,12 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		status, msg := classify(err)
-		if status >= 500 {
+		if denied, ok := permissionDenied(err); ok {
+			site, _ := webctx.SiteOf(c)
+			log.ErrorContext(c.Request().Context(), "security event: PostgreSQL refused a tenant access outside its schema",
+				"event", "security", "tenant", site.Schema, "target", denied, "method", c.Request().Method,
+				"path", c.Request().URL.Path, "err", err)
+		} else if status >= 500 {
 			log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method,
 				"path", c.Request().URL.Path, "err", err)
 		}
@@ -43,6 +50,21 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 			_ = c.String(status, msg)
 		}
 	}
+}
+
+// permissionDenied reports whether err is PostgreSQL's insufficient_privilege
+// error, and what it named: under roles isolation, a tenant's query reaching
+// for another tenant's schema or the registry ends here.
+func permissionDenied(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+		return "", false
+	}
+	target := pgErr.Message
+	if i := strings.Index(target, " for "); i >= 0 {
+		target = target[i+len(" for "):] // "schema client2", "table tenants"
+	}
+	return target, true
 }
 
 // classify maps an error to a status and the message a user may see.

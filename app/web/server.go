@@ -21,6 +21,9 @@ type Deps struct {
 	Resolver *tenant.Resolver
 	Views    *views.Set
 	Log      *slog.Logger
+	// Isolation says whether requests run as their tenant's role; the zero
+	// value means roles.
+	Isolation tenant.Isolation
 }
 
 // New returns the echo application serving every tenant.
@@ -39,7 +42,7 @@ func New(d Deps) *echo.Echo {
 	e.GET("/readyz", readyz(d.DB))
 	e.StaticFS("/static", static.FS)
 
-	scoped := &tenant.Middleware{Resolver: d.Resolver, SQL: d.DB.SQL, Gorm: d.DB.Gorm}
+	scoped := &tenant.Middleware{Resolver: d.Resolver, SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation}
 	site := e.Group("", scoped.Handle, csrf)
 	registerRoutes(site)
 	return e

@@ -1,0 +1,143 @@
+package tenant
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Isolation is how strongly tenants are kept apart.
+type Isolation string
+
+const (
+	// IsolationRoles: each schema is owned by its own NOLOGIN role, and every
+	// tenant transaction runs as that role, so PostgreSQL refuses any access to
+	// another tenant's schema or to the registry. The default.
+	IsolationRoles Isolation = "roles"
+	// IsolationSearchPath: only the search_path separates tenants, as in
+	// django-tenants. For databases where polls may not create roles.
+	IsolationSearchPath Isolation = "search_path"
+)
+
+// RoleFor names the role that owns schema. Roles are global to the PostgreSQL
+// cluster; two polls databases on one cluster that both have a tenant "client1"
+// share the role, which is harmless: a role's privileges are per database.
+func RoleFor(schema string) string {
+	const prefix = "polls_tenant_"
+	if len(prefix)+len(schema) <= 63 {
+		return prefix + schema
+	}
+	sum := sha256.Sum256([]byte(schema))
+	return prefix + schema[:63-len(prefix)-9] + "_" + hex.EncodeToString(sum[:4])
+}
+
+// ErrCannotCreateRoles is returned when roles isolation is asked of a database
+// user without the privilege it needs.
+var ErrCannotCreateRoles = errors.New("cannot create roles")
+
+// CheckCanCreateRoles reports whether the connected user may create tenant
+// roles (it needs CREATEROLE, or to be a superuser), with a message that says
+// how to grant it or how to choose the weaker mode on purpose.
+func CheckCanCreateRoles(ctx context.Context, db *sql.DB) error {
+	var user string
+	var ok bool
+	err := db.QueryRowContext(ctx, `SELECT current_user, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user`).Scan(&user, &ok)
+	if err != nil {
+		return fmt.Errorf("check role privileges: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("%w: database user %q lacks the CREATEROLE privilege that tenant isolation by PostgreSQL roles needs; "+
+			"grant it as a superuser with `ALTER ROLE %s CREATEROLE;`, or set `tenancy: {isolation: search_path}` in config.yaml "+
+			"to run with search_path-only isolation", ErrCannotCreateRoles, user, pgx.Identifier{user}.Sanitize())
+	}
+	return nil
+}
+
+// EnsureRole makes schema owned by its tenant role, creating the role if
+// needed and handing it every table, view and sequence already in the schema
+// (tenants created before roles existed), then records it in the registry.
+// It returns the role's name.
+func EnsureRole(ctx context.Context, db *sql.DB, schema string) (string, error) {
+	role := RoleFor(schema)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	// Serialise role creation across processes: CREATE ROLE has no IF NOT EXISTS.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('polls.role:' || $1))`, role); err != nil {
+		return "", err
+	}
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, role).Scan(&exists); err != nil {
+		return "", err
+	}
+	r := pgx.Identifier{role}.Sanitize()
+	s := pgx.Identifier{schema}.Sanitize()
+	stmts := []string{}
+	if !exists {
+		stmts = append(stmts, `CREATE ROLE `+r+` NOLOGIN NOINHERIT`)
+	}
+	stmts = append(stmts,
+		`GRANT `+r+` TO CURRENT_USER`,
+		`ALTER SCHEMA `+s+` OWNER TO `+r,
+	)
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return "", fmt.Errorf("tenant role for %s: %s: %w", schema, q, err)
+		}
+	}
+	if err := reassignObjects(ctx, tx, schema, r); err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE public.tenants SET role_name = $1 WHERE schema_name = $2`, role, schema); err != nil {
+		return "", err
+	}
+	return role, tx.Commit()
+}
+
+// reassignObjects hands the schema's relations to role. Sequences owned by a
+// table follow the table; indexes always do.
+func reassignObjects(ctx context.Context, tx *sql.Tx, schema, role string) error {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT c.relname, c.relkind FROM pg_class c
+		WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+		  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+		                  AND d.objid = c.oid AND d.deptype IN ('a', 'i') AND c.relkind = 'S')`,
+		pgx.Identifier{schema}.Sanitize())
+	if err != nil {
+		return fmt.Errorf("list objects of %s: %w", schema, err)
+	}
+	type rel struct{ name, kind string }
+	var rels []rel
+	for rows.Next() {
+		var r rel
+		if err := rows.Scan(&r.name, &r.kind); err != nil {
+			rows.Close()
+			return err
+		}
+		rels = append(rels, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, r := range rels {
+		kind := map[string]string{"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE", "f": "FOREIGN TABLE"}[r.kind]
+		q := `ALTER ` + kind + ` ` + pgx.Identifier{schema, r.name}.Sanitize() + ` OWNER TO ` + role
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("hand %s to its tenant role: %w", r.name, err)
+		}
+	}
+	return nil
+}
