@@ -20,9 +20,10 @@ type Question struct {
 func (Question) TableName() string { return "polls_question" }
 
 // WasPublishedRecently reports whether the question was published within the
-// day before now, and not in the future.
+// day before now, and not in the future. Both ends are inclusive, as in the
+// tutorial's now - timedelta(days=1) <= pub_date <= now.
 func (q Question) WasPublishedRecently(now time.Time) bool {
-	return !q.PubDate.After(now) && q.PubDate.After(now.Add(-24*time.Hour))
+	return !q.PubDate.After(now) && !q.PubDate.Before(now.Add(-24*time.Hour))
 }
 
 // LatestQuestions returns the n most recently published questions, excluding

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"polls/app/config"
 	"polls/app/database"
@@ -38,12 +41,9 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (db *databas
 	url := cfg.Database.URL
 	stop := func() {}
 	if url == "" {
-		srv, err := embeddedpg.Start(ctx, embeddedpg.Options{DataDir: cfg.Database.DataDir})
+		srv, err := startPrivate(ctx, cfg.Database.DataDir, log)
 		if err != nil {
-			if errors.Is(err, embeddedpg.ErrNoBinaries) {
-				return nil, nil, err
-			}
-			return nil, nil, fmt.Errorf("start private PostgreSQL in %s: %w", cfg.Database.DataDir, err)
+			return nil, nil, err
 		}
 		stop = func() {
 			if err := srv.Stop(context.WithoutCancel(ctx)); err != nil {
@@ -63,6 +63,28 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (db *databas
 		return nil, nil, err
 	}
 	return db, func() { db.Close(); stop() }, nil
+}
+
+// startPrivate starts the private PostgreSQL in dataDir. As root, PostgreSQL
+// runs as an unprivileged account that may not enter a home directory such as
+// /root; then the default data dir moves to /var/lib/polls, and polls says so.
+func startPrivate(ctx context.Context, dataDir string, log *slog.Logger) (*embeddedpg.Server, error) {
+	srv, err := embeddedpg.Start(ctx, embeddedpg.Options{DataDir: dataDir})
+	if errors.Is(err, embeddedpg.ErrUnreachableDataDir) && dataDir == config.Default().Database.DataDir {
+		abs, _ := filepath.Abs(dataDir)
+		sum := sha256.Sum256([]byte(abs))
+		moved := filepath.Join("/var/lib/polls", hex.EncodeToString(sum[:6]), "pgdata")
+		log.Warn("the private PostgreSQL cannot run inside this directory as root; using another data dir (set database.data_dir to choose)",
+			"data_dir", moved)
+		srv, err = embeddedpg.Start(ctx, embeddedpg.Options{DataDir: moved})
+	}
+	switch {
+	case errors.Is(err, embeddedpg.ErrNoBinaries):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("start private PostgreSQL in %s: %w", dataDir, err)
+	}
+	return srv, nil
 }
 
 // newLogger builds the process's one logger.

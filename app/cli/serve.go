@@ -71,7 +71,7 @@ func serve(ctx context.Context, out io.Writer, cfg config.Config, db *database.D
 	if err != nil {
 		return err
 	}
-	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: mode})
+	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: mode, SessionMaxAge: cfg.Session.MaxAge})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -22,12 +22,24 @@ type DB struct {
 	Gorm *gorm.DB // GORM over the same pool; unscoped: tenant code gets a scoped one per request
 }
 
-// Open connects to url, checks the server answers, and sizes the pool.
+// Open connects to url, checks the server answers, and sizes the pool. Queries
+// are sent without server-side prepared statements unless url chooses a
+// default_query_exec_mode itself: see execmode.go for why.
 func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	if !namesExecMode(url) {
+		cfg.DefaultQueryExecMode = DefaultQueryExecMode
+	}
+	return OpenConfig(ctx, url, cfg, maxConns)
+}
+
+// OpenConfig is Open with a pgx configuration the caller has adjusted (the
+// benchmarks wrap the network connection, for instance); url is kept for
+// the connections that migrations and LISTEN open themselves.
+func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, maxConns int) (*DB, error) {
 	sqlDB := stdlib.OpenDB(*cfg)
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)

@@ -15,6 +15,10 @@ import (
 // fall back to asking for a database URL.
 var ErrNoBinaries = errors.New("PostgreSQL server binaries not found")
 
+// ErrUnreachableDataDir is returned, as root, when the unprivileged account that
+// must run PostgreSQL cannot enter the data dir's parent directories.
+var ErrUnreachableDataDir = errors.New("data dir unreachable by the server account")
+
 // requiredBinaries are the programs this package runs; a directory only
 // counts when it holds all of them, so they are guaranteed to be one version.
 var requiredBinaries = []string{"initdb", "pg_ctl", "postgres"}

@@ -94,8 +94,8 @@ func (a *account) checkTraversable(dir string) error {
 			bit = 0o010
 		}
 		if fi.Mode().Perm()&bit == 0 {
-			return fmt.Errorf("embeddedpg: %s is not reachable by user %q, which runs PostgreSQL because polls runs as root: directory %s (mode %04o, owner uid %d) is not searchable by it; choose a data dir elsewhere or allow it (e.g. chmod o+x %s)",
-				dir, a.name, p, uint32(fi.Mode().Perm()), st.Uid, p)
+			return fmt.Errorf("%w: embeddedpg: %s is not reachable by user %q, which runs PostgreSQL because polls runs as root: directory %s (mode %04o, owner uid %d) is not searchable by it; choose a data dir elsewhere or allow it (e.g. chmod o+x %s)",
+				ErrUnreachableDataDir, dir, a.name, p, uint32(fi.Mode().Perm()), st.Uid, p)
 		}
 		if p == filepath.Dir(p) {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -70,7 +71,10 @@ func validLabel(l string) bool {
 // that cannot name any tenant, so no lookup is spent on it.
 func HostFromRequest(hostHeader string) string {
 	h := hostHeader
-	if host, _, err := net.SplitHostPort(h); err == nil {
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+			return "" // a port that no client could have connected to
+		}
 		h = host
 	}
 	h = strings.ToLower(h)

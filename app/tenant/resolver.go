@@ -23,6 +23,7 @@ type Resolver struct {
 	log    *slog.Logger
 	mu     sync.RWMutex
 	routes map[string]Site
+	gen    uint64 // counts reloads, so a lookup that raced one is not cached
 }
 
 // NewResolver returns a Resolver reading from db; url is used to LISTEN.
@@ -38,6 +39,7 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 	}
 	r.mu.RLock()
 	s, ok := r.routes[host]
+	gen := r.gen
 	r.mu.RUnlock()
 	if ok {
 		return s, nil
@@ -50,7 +52,12 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 		return Site{}, &UnknownHostError{Host: host}
 	}
 	r.mu.Lock()
-	r.routes[host] = s
+	// A reload since the lookup may already reflect a change that the lookup
+	// missed (the domain moved or removed): caching it then would outlive that
+	// change until the next one.
+	if r.gen == gen {
+		r.routes[host] = s
+	}
 	r.mu.Unlock()
 	return s, nil
 }
@@ -87,6 +94,7 @@ func (r *Resolver) Reload(ctx context.Context) error {
 	}
 	r.mu.Lock()
 	r.routes = routes
+	r.gen++
 	r.mu.Unlock()
 	return nil
 }
@@ -107,8 +115,8 @@ func (r *Resolver) Sites() []Site {
 	return out
 }
 
-// Listen keeps the routes current until ctx ends: LISTEN on NotifyChannel, reload
-// on every notification and after every reconnect.
+// Listen keeps the routes current until ctx ends: LISTEN on NotifyChannel,
+// reload after every reconnect and after notifications.
 func (r *Resolver) Listen(ctx context.Context) {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
@@ -126,6 +134,12 @@ func (r *Resolver) Listen(ctx context.Context) {
 	}
 }
 
+// listenOnce listens on one connection until it fails. Notifications only mark
+// the routes stale; a second goroutine reloads, once for all the notifications
+// that arrived during the previous reload. A burst of registry changes (a
+// script creating tenants one transaction at a time) then costs a few reloads
+// instead of one per change, and the last change is routed moments after it
+// commits instead of after a queue of reloads of every route.
 func (r *Resolver) listenOnce(ctx context.Context) error {
 	conn, err := pgx.Connect(ctx, r.url)
 	if err != nil {
@@ -135,16 +149,34 @@ func (r *Resolver) listenOnce(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
 		return err
 	}
-	// Reload after LISTEN, so no change between the two is missed.
-	if err := r.Reload(ctx); err != nil {
-		return err
-	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stale := make(chan struct{}, 1)
+	stale <- struct{}{} // reload after LISTEN, so no change between the two is missed
+	reloaderDone := make(chan struct{})
+	go func() {
+		defer close(reloaderDone)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-stale:
+				if err := r.Reload(ctx); err != nil {
+					cancel(err) // ends the wait below; Listen reconnects
+					return
+				}
+			}
+		}
+	}()
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
+			cancel(err)
+			<-reloaderDone
+			return context.Cause(ctx) // the reload's error if that came first
 		}
-		if err := r.Reload(ctx); err != nil {
-			return err
+		select {
+		case stale <- struct{}{}:
+		default: // a reload is already due: it will see this change too
 		}
 	}
 }

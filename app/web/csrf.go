@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -33,7 +34,11 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
-			sent := c.FormValue(csrfField)
+			form, err := c.FormParams()
+			if err != nil {
+				return formError(err)
+			}
+			sent := form.Get(csrfField)
 			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 				return errCSRF
 			}
@@ -48,6 +53,20 @@ func csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		webctx.SetCSRF(c, token)
 		return next(c)
 	}
+}
+
+// formError turns a body that could not be read into the right 4xx: 413 when
+// it was over the size limit (also for chunked bodies), 400 otherwise.
+func formError(err error) error {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return he
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return echo.ErrStatusRequestEntityTooLarge
+	}
+	return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 }
 
 func newCSRFToken() string {

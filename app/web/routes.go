@@ -2,19 +2,18 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"polls/app/webctx"
-	"polls/views"
+	"polls/app/admin"
+	"polls/app/polls"
 )
 
 // registerRoutes mounts every tenant site route on g, which is behind the
 // tenant middleware: each handler gets a database handle scoped to its tenant.
-func registerRoutes(g *echo.Group) {
+func registerRoutes(g *echo.Group, adm *admin.Handler) {
 	g.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/polls/") })
-	g.GET("/polls/", func(c echo.Context) error {
-		site, _ := webctx.SiteOf(c)
-		return c.Render(http.StatusOK, "polls/placeholder", views.Page{Title: "Polls", SiteName: site.Name})
-	})
+	polls.Register(g, &polls.Handlers{Now: time.Now})
+	adm.Mount(g.Group("/admin"))
 }

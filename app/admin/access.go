@@ -1,0 +1,112 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/auth"
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const (
+	userKey    = "admin.user"
+	sessionKey = "admin.session"
+)
+
+// errNoPermission is what a staff user who is not a superuser gets on the
+// user pages.
+var errNoPermission = echo.NewHTTPError(http.StatusForbidden,
+	"You don’t have permission to view or edit users: that takes a superuser account.")
+
+// noStore keeps admin pages out of every cache: they show private data and
+// carry tokens. (The site-wide security headers come from app/web.)
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+
+// requireStaff lets only a live session of an active staff user through; the
+// others are sent to the login page, which brings them back afterwards.
+func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		sess, u, err := h.sessions.Current(c, webctx.DB(c))
+		if errors.Is(err, auth.ErrNoSession) || err == nil && !(u.IsActive && u.IsStaff) {
+			status := http.StatusFound
+			if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
+				status = http.StatusSeeOther // the browser follows with a GET of the login page
+			}
+			return c.Redirect(status, "/admin/login/?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(userKey, u)
+		c.Set(sessionKey, sess)
+		return next(c)
+	}
+}
+
+// requireSuperuser guards the user pages; it runs after requireStaff.
+func requireSuperuser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !currentUser(c).IsSuperuser {
+			return errNoPermission
+		}
+		return next(c)
+	}
+}
+
+// currentUser is the logged-in user, set by requireStaff.
+func currentUser(c echo.Context) models.User {
+	u, _ := c.Get(userKey).(models.User)
+	return u
+}
+
+// currentSession is the request's session, set by requireStaff.
+func currentSession(c echo.Context) models.Session {
+	s, _ := c.Get(sessionKey).(models.Session)
+	return s
+}
+
+// safeNext returns next if it is a path on this site, else the admin index:
+// a login link must never be able to send someone to another site.
+func safeNext(next string) string {
+	const home = "/admin/"
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsAny(next, "\\\r\n\t") {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return home
+	}
+	return next
+}
+
+// clientAddr is the address the login throttle counts failures for: the
+// direct peer, unless the server was configured to trust a proxy's headers
+// (a forged X-Forwarded-For must not buy fresh attempts).
+func clientAddr(c echo.Context) string {
+	if c.Echo().IPExtractor != nil {
+		return c.RealIP()
+	}
+	return echo.ExtractIPDirect()(c.Request())
+}
+
+// pathID reads the :id of an object's URL; anything but a positive number is
+// a page that does not exist.
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, echo.ErrNotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,48 @@
+package admin
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const choiceListPath = "/admin/polls/choice/"
+
+// choiceList lists every choice with its question; a choice is edited inline
+// on its question's page, where its link leads.
+func (h *Handler) choiceList(c echo.Context) error {
+	q := listQuery(c.QueryParams())
+	b, err := h.page(c, "Select choice to change", crumbPolls, crumb{Label: "Choices"})
+	if err != nil {
+		return err
+	}
+	db := webctx.DB(c)
+	want := requestedPage(q)
+	rows, total, err := models.AdminChoices(db, (want-1)*perPage, perPage)
+	if err != nil {
+		return err
+	}
+	cur, pages := paginate(q, choiceListPath, total)
+	if cur != want {
+		if rows, total, err = models.AdminChoices(db, (cur-1)*perPage, perPage); err != nil {
+			return err
+		}
+	}
+	p := changeList{
+		base: b, Heading: "Select choice to change",
+		Columns: []column{{Label: "Choice text"}, {Label: "Question"}, {Label: "Votes"}},
+		Pages:   pages, Count: plural(total, "choice", "choices"),
+	}
+	for _, r := range rows {
+		p.Rows = append(p.Rows, row{ID: r.ID, Cells: []cell{
+			{Text: r.ChoiceText, URL: questionChangeURL(r.QuestionID)},
+			{Text: r.QuestionText},
+			{Text: strconv.FormatInt(r.Votes, 10)},
+		}})
+	}
+	return c.Render(http.StatusOK, "admin/change_list", p)
+}

@@ -1,0 +1,83 @@
+package admin
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Django's form messages, word for word.
+const (
+	msgRequired         = "This field is required."
+	msgInvalidDateTime  = "Enter a valid date/time."
+	msgMaxLength        = "Ensure this value has at most %d characters (it has %d)."
+	msgPasswordMismatch = "The two password fields didn’t match."
+)
+
+// dateTimeLocal is the value format of <input type="datetime-local">; browsers
+// add seconds when the step asks for them, so those are accepted too.
+const (
+	dateTimeLocal        = "2006-01-02T15:04"
+	dateTimeLocalSeconds = "2006-01-02T15:04:05"
+)
+
+// fieldErrors holds a form's messages by field name; the template shows each
+// list next to its field.
+type fieldErrors map[string][]string
+
+func (e fieldErrors) add(field, msg string) { e[field] = append(e[field], msg) }
+
+// count is how many messages the form has.
+func (e fieldErrors) count() int {
+	n := 0
+	for _, msgs := range e {
+		n += len(msgs)
+	}
+	return n
+}
+
+// errorNote is the line above a form that failed validation with n errors.
+func errorNote(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return "Please correct the error below."
+	}
+	return "Please correct the errors below."
+}
+
+// requiredText checks a required text field of at most max characters and
+// returns it trimmed, as Django's CharField does.
+func requiredText(errs fieldErrors, field, value string, max int) string {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		errs.add(field, msgRequired)
+		return v
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		errs.add(field, fmt.Sprintf(msgMaxLength, max, n))
+	}
+	return v
+}
+
+// parseDateTime reads a datetime-local value as UTC: the admin shows and takes
+// every time in UTC, and says so next to the field.
+func parseDateTime(errs fieldErrors, field, value string) time.Time {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		errs.add(field, msgRequired)
+		return time.Time{}
+	}
+	for _, layout := range []string{dateTimeLocal, dateTimeLocalSeconds} {
+		if t, err := time.ParseInLocation(layout, v, time.UTC); err == nil {
+			return t
+		}
+	}
+	errs.add(field, msgInvalidDateTime)
+	return time.Time{}
+}
+
+// dateTimeValue is t as a datetime-local value, in UTC.
+func dateTimeValue(t time.Time) string { return t.UTC().Format(dateTimeLocal) }

@@ -1,0 +1,118 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
+	"polls/models"
+)
+
+// indexPage is the data of admin/index: the apps and models the user may
+// manage and, on the home page, the recent actions.
+type indexPage struct {
+	base
+	Apps     []appEntry
+	Recent   []recentEntry
+	HomePage bool
+}
+
+type appEntry struct {
+	Label, URL string
+	Models     []modelEntry
+}
+
+type modelEntry struct {
+	Label, URL, AddURL string
+}
+
+type recentEntry struct {
+	Class, Repr, URL, Type, By, When string
+}
+
+// apps lists the admin's apps as a user may see them: only superusers manage users.
+func apps(superuser bool) []appEntry {
+	var as []appEntry
+	if superuser {
+		as = append(as, appEntry{Label: "Authentication and Authorization", URL: "/admin/auth/", Models: []modelEntry{
+			{Label: "Users", URL: "/admin/auth/user/", AddURL: "/admin/auth/user/add/"},
+		}})
+	}
+	return append(as, appEntry{Label: "Polls", URL: "/admin/polls/", Models: []modelEntry{
+		{Label: "Choices", URL: "/admin/polls/choice/"},
+		{Label: "Questions", URL: "/admin/polls/question/", AddURL: "/admin/polls/question/add/"},
+	}})
+}
+
+// index is /admin/: every app, and what was done lately, by whom.
+func (h *Handler) index(c echo.Context) error {
+	b, err := h.page(c, "Site administration")
+	if err != nil {
+		return err
+	}
+	actions, err := models.RecentActions(webctx.DB(c), 10)
+	if err != nil {
+		return err
+	}
+	p := indexPage{base: b, Apps: apps(b.IsSuperuser), HomePage: true}
+	for _, a := range actions {
+		p.Recent = append(p.Recent, describeAction(a, b.IsSuperuser))
+	}
+	return c.Render(http.StatusOK, "admin/index", p)
+}
+
+// appIndex is /admin/<app>/: the models of one app.
+func (h *Handler) appIndex(app string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		label := map[string]string{"polls": "Polls", "auth": "Authentication and Authorization"}[app]
+		b, err := h.page(c, label+" administration", crumb{Label: label})
+		if err != nil {
+			return err
+		}
+		p := indexPage{base: b}
+		for _, a := range apps(b.IsSuperuser) {
+			if a.URL == "/admin/"+app+"/" {
+				p.Apps = append(p.Apps, a)
+			}
+		}
+		return c.Render(http.StatusOK, "admin/index", p)
+	}
+}
+
+// Content types of the admin log, Django's "app.model".
+const (
+	ctQuestion = "polls.question"
+	ctUser     = "auth.user"
+)
+
+// describeAction turns a log entry into a line of the Recent actions panel,
+// linking to the object unless it is gone or the reader may not open it.
+func describeAction(a models.RecentAction, superuser bool) recentEntry {
+	e := recentEntry{Repr: a.ObjectRepr, By: a.Username, When: formatTime(a.ActionTime), Type: a.ContentType}
+	if e.By == "" {
+		e.By = "a deleted user"
+	}
+	switch a.ActionFlag {
+	case models.ActionAddition:
+		e.Class = "addlink"
+	case models.ActionChange:
+		e.Class = "changelink"
+	default:
+		e.Class = "deletelink"
+	}
+	path := ""
+	switch a.ContentType {
+	case ctQuestion:
+		e.Type, path = "Question", "/admin/polls/question/"
+	case ctUser:
+		e.Type = "User"
+		if superuser {
+			path = "/admin/auth/user/"
+		}
+	}
+	if path != "" && a.ActionFlag != models.ActionDeletion {
+		e.URL = path + a.ObjectID + "/change/"
+	}
+	return e
+}

@@ -1,0 +1,121 @@
+package admin
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/auth"
+	"polls/app/webctx"
+)
+
+// msgBadLogin is Django's message, which says nothing of which field was wrong.
+const msgBadLogin = "Please enter the correct username and password for a staff account. " +
+	"Note that both fields may be case-sensitive."
+
+// loginPage is the data of admin/login.
+type loginPage struct {
+	base
+	Username      string
+	Next          string
+	Error         string      // the form's error, above the fields
+	FieldErrors   fieldErrors // "username", "password"
+	Authenticated string      // a logged-in user who is not staff
+}
+
+// loginForm shows the login form, or goes straight on for a staff user who
+// is logged in already.
+func (h *Handler) loginForm(c echo.Context) error {
+	next := safeNext(c.QueryParam("next"))
+	_, u, err := h.sessions.Current(c, webctx.DB(c))
+	if err != nil && !errors.Is(err, auth.ErrNoSession) {
+		return err
+	}
+	if err == nil && u.IsActive && u.IsStaff {
+		return c.Redirect(http.StatusFound, next)
+	}
+	p, perr := h.loginPageFor(c, next)
+	if perr != nil {
+		return perr
+	}
+	if err == nil {
+		p.Authenticated = u.Username
+	}
+	return c.Render(http.StatusOK, "admin/login", p)
+}
+
+// login checks the credentials, counting failures per site, username and
+// client address; past the limit it refuses with 429 without checking, so
+// guessing gets no faster by trying harder.
+func (h *Handler) login(c echo.Context) error {
+	username, password := c.FormValue("username"), c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	p, err := h.loginPageFor(c, next)
+	if err != nil {
+		return err
+	}
+	p.Username = username
+
+	site, _ := webctx.SiteOf(c)
+	// The site's schema is only a key here, to keep tenants' counters apart.
+	key := auth.ThrottleKey(site.Schema, username, clientAddr(c))
+	if wait, blocked := h.throttle.Blocked(key); blocked {
+		minutes := int(math.Ceil(wait.Minutes()))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		p.Error = fmt.Sprintf("Too many failed login attempts for this account. Please try again in %s.",
+			plural(int64(minutes), "minute", "minutes"))
+		return c.Render(http.StatusTooManyRequests, "admin/login", p)
+	}
+	if username == "" || password == "" {
+		p.FieldErrors = fieldErrors{}
+		if username == "" {
+			p.FieldErrors.add("username", msgRequired)
+		}
+		if password == "" {
+			p.FieldErrors.add("password", msgRequired)
+		}
+		return c.Render(http.StatusOK, "admin/login", p)
+	}
+
+	db := webctx.DB(c)
+	u, err := auth.Authenticate(db, username, password)
+	if err == nil && !u.IsStaff {
+		err = auth.ErrBadCredentials
+	}
+	if errors.Is(err, auth.ErrBadCredentials) {
+		h.throttle.Fail(key)
+		p.Error = msgBadLogin
+		return c.Render(http.StatusOK, "admin/login", p)
+	}
+	if err != nil {
+		return err
+	}
+	h.throttle.Succeed(key)
+	if err := h.sessions.Login(c, db, u); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (h *Handler) loginPageFor(c echo.Context, next string) (loginPage, error) {
+	b, err := h.page(c, "Log in")
+	b.BodyClass = "login"
+	return loginPage{base: b, Next: next}, err
+}
+
+// logout ends the session (POST only, so no link or image can log anyone out).
+func (h *Handler) logout(c echo.Context) error {
+	if err := h.sessions.Logout(c, webctx.DB(c)); err != nil {
+		return err
+	}
+	b, err := h.page(c, "Logged out")
+	if err != nil {
+		return err
+	}
+	b.Crumbs = []crumb{{"Home", "/admin/"}}
+	return c.Render(http.StatusOK, "admin/logged_out", b)
+}

@@ -1,0 +1,91 @@
+package admin
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
+	"polls/models"
+	"polls/views"
+)
+
+// base is what layouts/admin.html reads; every admin page's data embeds it.
+type base struct {
+	views.Page
+	FlashLevel  string  // "success", "warning" or "error"
+	Crumbs      []crumb // breadcrumbs after Home; the last one is the current page
+	IsSuperuser bool
+	BodyClass   string
+}
+
+// crumb is one breadcrumb; the current page has no URL.
+type crumb struct{ Label, URL string }
+
+// Breadcrumbs shared by several pages.
+var (
+	crumbPolls     = crumb{"Polls", "/admin/polls/"}
+	crumbQuestions = crumb{"Questions", "/admin/polls/question/"}
+	crumbAuth      = crumb{"Authentication and Authorization", "/admin/auth/"}
+	crumbUsers     = crumb{"Users", "/admin/auth/user/"}
+)
+
+// page builds the common part of a page and hands over the session's
+// one-time message, which is then gone.
+func (h *Handler) page(c echo.Context, title string, crumbs ...crumb) (base, error) {
+	site, _ := webctx.SiteOf(c)
+	b := base{Page: views.Page{Title: title, SiteName: site.Name, CSRF: webctx.CSRF(c)}}
+	if len(crumbs) > 0 {
+		b.Crumbs = append([]crumb{{"Home", "/admin/"}}, crumbs...)
+	}
+	u := currentUser(c)
+	if u.ID == 0 {
+		return b, nil
+	}
+	b.User, b.IsSuperuser = u.Username, u.IsSuperuser
+	if s := currentSession(c); s.Flash != "" {
+		b.Flash, b.FlashLevel = s.Flash, s.FlashLevel
+		if err := models.SetSessionFlash(webctx.DB(c), s.Key, "", ""); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
+// redirectWith stores msg for the next page and redirects there: the
+// confirmation survives the redirect because it lives in the session.
+func redirectWith(c echo.Context, to, level, msg string) error {
+	if err := models.SetSessionFlash(webctx.DB(c), currentSession(c).Key, level, msg); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// formatTime shows a time the way the whole admin does: in UTC, and saying so.
+func formatTime(t time.Time) string {
+	return t.UTC().Format("Jan 2, 2006, 15:04") + " UTC"
+}
+
+// formatTimePtr is formatTime for an optional time.
+func formatTimePtr(t *time.Time) string {
+	if t == nil {
+		return "never"
+	}
+	return formatTime(*t)
+}
+
+// quoted is how Django names an object in messages: “like this”.
+func quoted(s string) string { return "“" + s + "”" }
+
+// plural picks the word for n things.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

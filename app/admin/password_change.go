@@ -1,0 +1,102 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"polls/app/auth"
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const msgOldPasswordWrong = "Your old password was entered incorrectly. Please enter it again."
+
+// passwordChangePage is the data of admin/password_change.
+type passwordChangePage struct {
+	base
+	Errors    fieldErrors
+	ErrorNote string
+}
+
+func (h *Handler) passwordChangeForm(c echo.Context) error {
+	b, err := h.page(c, "Password change", crumb{Label: "Password change"})
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/password_change", passwordChangePage{base: b})
+}
+
+// passwordChange sets the logged-in user's password after checking the old
+// one, and logs them out everywhere else: whoever knew the old password
+// loses their session with it.
+func (h *Handler) passwordChange(c echo.Context) error {
+	u, db := currentUser(c), webctx.DB(c)
+	errs := fieldErrors{}
+	old := c.FormValue("old_password")
+	if old == "" {
+		errs.add("old_password", msgRequired)
+	} else if !auth.CheckPassword(u.Password, old) {
+		errs.add("old_password", msgOldPasswordWrong)
+	}
+	pw := checkNewPassword(errs, "new_password1", "new_password2",
+		c.FormValue("new_password1"), c.FormValue("new_password2"), u.Username, u.Email)
+	if n := errs.count(); n > 0 {
+		b, err := h.page(c, "Password change", crumb{Label: "Password change"})
+		if err != nil {
+			return err
+		}
+		return c.Render(http.StatusOK, "admin/password_change", passwordChangePage{base: b, Errors: errs, ErrorNote: errorNote(n)})
+	}
+	if err := setPassword(db, u.ID, pw, currentSession(c).Key); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/password_change/done/")
+}
+
+func (h *Handler) passwordChangeDone(c echo.Context) error {
+	b, err := h.page(c, "Password change successful", crumb{Label: "Password change"})
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/password_change_done", b)
+}
+
+// checkNewPassword checks a new password typed twice, Django's way: both
+// required, equal, and passing the validators (whose messages go under the
+// second field). It returns the password when there was nothing to say.
+func checkNewPassword(errs fieldErrors, field1, field2, pw1, pw2, username, email string) string {
+	before := errs.count()
+	if pw1 == "" {
+		errs.add(field1, msgRequired)
+	}
+	if pw2 == "" {
+		errs.add(field2, msgRequired)
+	}
+	if pw1 != "" && pw2 != "" && pw1 != pw2 {
+		errs.add(field2, msgPasswordMismatch)
+	}
+	if errs.count() == before {
+		for _, msg := range auth.PasswordProblems(pw2, username, email) {
+			errs.add(field2, msg)
+		}
+	}
+	if errs.count() > before {
+		return ""
+	}
+	return pw1
+}
+
+// setPassword hashes and stores a user's new password and ends their
+// sessions, all but keep (the current one, when users change their own).
+func setPassword(db *gorm.DB, userID int64, password, keep string) error {
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := models.SetPassword(db, userID, hash); err != nil {
+		return err
+	}
+	return models.DeleteUserSessions(db, userID, keep)
+}

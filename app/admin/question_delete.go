@@ -1,0 +1,112 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const (
+	msgNoSelection = "Items must be selected in order to perform actions on them. No items have been changed."
+	msgNoAction    = "No action selected."
+)
+
+// questionAction runs the change list's action on the selected rows. The only
+// action is Django's "Delete selected": the first POST shows what would be
+// deleted, the second (with post=yes) deletes it.
+func (h *Handler) questionAction(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	back := c.Request().URL.RequestURI()
+	if form.Get("action") != "delete_selected" {
+		return redirectWith(c, back, "warning", msgNoAction)
+	}
+	db := webctx.DB(c)
+	qs, err := models.QuestionsWithChoices(db, parseIDs(form["_selected_action"]))
+	if err != nil {
+		return err
+	}
+	if len(qs) == 0 {
+		return redirectWith(c, back, "warning", msgNoSelection)
+	}
+	ids := make([]int64, len(qs))
+	for i, q := range qs {
+		ids[i] = q.ID
+	}
+	if form.Get("post") == "yes" {
+		n, err := models.DeleteQuestions(db, ids)
+		if err != nil {
+			return err
+		}
+		if err := h.logDeletions(c, qs); err != nil {
+			return err
+		}
+		return redirectWith(c, back, "success", "Successfully deleted "+plural(n, "question", "questions")+".")
+	}
+
+	b, err := h.page(c, "Delete multiple objects", crumbPolls, crumbQuestions, crumb{Label: "Delete multiple objects"})
+	if err != nil {
+		return err
+	}
+	p := deletePage{
+		base:       b,
+		Prompt:     "Are you sure you want to delete the selected questions? All of the following objects and their related items will be deleted:",
+		FormAction: back, CancelURL: back,
+		Hidden: []hiddenField{{"action", "delete_selected"}, {"post", "yes"}},
+	}
+	p.Objects, p.Summary = questionsToDelete(qs)
+	for _, id := range ids {
+		p.Hidden = append(p.Hidden, hiddenField{"_selected_action", itoa(id)})
+	}
+	return c.Render(http.StatusOK, "admin/delete_confirmation", p)
+}
+
+// questionDeleteForm asks for confirmation before deleting one question.
+func (h *Handler) questionDeleteForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	q, err := models.QuestionWithChoices(webctx.DB(c), id)
+	if err != nil {
+		return err
+	}
+	b, err := h.page(c, "Are you sure?", crumbPolls, crumbQuestions,
+		crumb{q.QuestionText, questionChangeURL(id)}, crumb{Label: "Delete"})
+	if err != nil {
+		return err
+	}
+	p := deletePage{
+		base:       b,
+		Prompt:     "Are you sure you want to delete the question " + quoted(q.QuestionText) + "? All of the following related items will be deleted:",
+		FormAction: c.Request().URL.Path, CancelURL: questionChangeURL(id),
+		Hidden: []hiddenField{{"post", "yes"}},
+	}
+	p.Objects, p.Summary = questionsToDelete([]models.Question{q})
+	return c.Render(http.StatusOK, "admin/delete_confirmation", p)
+}
+
+// questionDelete deletes one question, its choices with it.
+func (h *Handler) questionDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	db := webctx.DB(c)
+	q, err := models.QuestionWithChoices(db, id)
+	if err != nil {
+		return err
+	}
+	if _, err := models.DeleteQuestions(db, []int64{id}); err != nil {
+		return err
+	}
+	if err := h.logDeletions(c, []models.Question{q}); err != nil {
+		return err
+	}
+	return redirectWith(c, questionListPath, "success", "The question "+quoted(q.QuestionText)+" was deleted successfully.")
+}

@@ -1,0 +1,158 @@
+package admin
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const questionAddPath = "/admin/polls/question/add/"
+
+// extraChoiceRows is how many blank choice rows a form offers, Django's extra = 3.
+const extraChoiceRows = 3
+
+// questionFormPage is the data of admin/question_form, for adding and changing.
+type questionFormPage struct {
+	base
+	Adding       bool
+	Action       string
+	QuestionText string
+	PubDate      string
+	Choices      []choiceRow
+	Errors       fieldErrors
+	ErrorNote    string
+	DeleteURL    string
+}
+
+func blankRows(rows []choiceRow) []choiceRow {
+	for range extraChoiceRows {
+		rows = append(rows, choiceRow{})
+	}
+	return rows
+}
+
+// questionAddForm shows an empty question, published now, with blank choices.
+func (h *Handler) questionAddForm(c echo.Context) error {
+	b, err := h.page(c, "Add question", crumbPolls, crumbQuestions, crumb{Label: "Add question"})
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/question_form", questionFormPage{
+		base: b, Adding: true, Action: questionAddPath,
+		PubDate: dateTimeValue(h.now()), Choices: blankRows(nil),
+	})
+}
+
+// questionAdd creates a question with its non-blank choices, or shows the form
+// again with its errors and saves nothing.
+func (h *Handler) questionAdd(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	in, err := readQuestionForm(form, models.Question{})
+	if err != nil {
+		return err
+	}
+	if in.errorCount() > 0 {
+		b, err := h.page(c, "Add question", crumbPolls, crumbQuestions, crumb{Label: "Add question"})
+		if err != nil {
+			return err
+		}
+		return c.Render(http.StatusOK, "admin/question_form", questionFormPage{
+			base: b, Adding: true, Action: questionAddPath, QuestionText: in.text, PubDate: in.pubDate,
+			Choices: in.rows, Errors: in.errs, ErrorNote: errorNote(in.errorCount()),
+		})
+	}
+	q := in.question
+	for _, t := range in.edits.Add {
+		q.Choices = append(q.Choices, models.Choice{ChoiceText: t})
+	}
+	if err := models.CreateQuestion(webctx.DB(c), &q); err != nil {
+		return err
+	}
+	if err := h.logAction(c, models.ActionAddition, ctQuestion, q.ID, q.QuestionText, "Added."); err != nil {
+		return err
+	}
+	return afterSave(c, form, q, "added")
+}
+
+// questionChangeForm shows a question with its choices and their votes.
+func (h *Handler) questionChangeForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	q, err := models.QuestionWithChoices(webctx.DB(c), id)
+	if err != nil {
+		return err
+	}
+	rows := make([]choiceRow, 0, len(q.Choices)+extraChoiceRows)
+	for _, ch := range q.Choices {
+		rows = append(rows, choiceRow{ID: ch.ID, Text: ch.ChoiceText, Votes: ch.Votes})
+	}
+	return h.renderChange(c, q, questionFormPage{QuestionText: q.QuestionText, PubDate: dateTimeValue(q.PubDate), Choices: blankRows(rows)})
+}
+
+// questionChange saves a question and its choice edits, or shows the form
+// again with its errors and saves nothing.
+func (h *Handler) questionChange(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	db := webctx.DB(c)
+	old, err := models.QuestionWithChoices(db, id)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	in, err := readQuestionForm(form, old)
+	if err != nil {
+		return err
+	}
+	if in.errorCount() > 0 {
+		return h.renderChange(c, old, questionFormPage{QuestionText: in.text, PubDate: in.pubDate,
+			Choices: in.rows, Errors: in.errs, ErrorNote: errorNote(in.errorCount())})
+	}
+	if err := models.UpdateQuestion(db, in.question); err != nil {
+		return err
+	}
+	if err := models.EditChoices(db, id, in.edits); err != nil {
+		return err
+	}
+	if err := h.logAction(c, models.ActionChange, ctQuestion, id, in.question.QuestionText, changeMessage(old, in)); err != nil {
+		return err
+	}
+	return afterSave(c, form, in.question, "changed")
+}
+
+// renderChange shows the change form of q filled as p says.
+func (h *Handler) renderChange(c echo.Context, q models.Question, p questionFormPage) error {
+	b, err := h.page(c, "Change question", crumbPolls, crumbQuestions, crumb{Label: q.QuestionText})
+	if err != nil {
+		return err
+	}
+	p.base, p.Action, p.DeleteURL = b, questionChangeURL(q.ID), questionListPath+itoa(q.ID)+"/delete/"
+	return c.Render(http.StatusOK, "admin/question_form", p)
+}
+
+// afterSave goes where the button pressed asks, with Django's confirmation.
+func afterSave(c echo.Context, form url.Values, q models.Question, verb string) error {
+	msg := "The question " + quoted(q.QuestionText) + " was " + verb + " successfully."
+	to := questionListPath
+	switch {
+	case form.Has("_continue"):
+		to, msg = questionChangeURL(q.ID), msg+" You may edit it again below."
+	case form.Has("_addanother"):
+		to, msg = questionAddPath, msg+" You may add another question below."
+	}
+	return redirectWith(c, to, "success", msg)
+}

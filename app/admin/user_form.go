@@ -1,0 +1,217 @@
+package admin
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"polls/app/auth"
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const msgUsernameTaken = "A user with that username already exists."
+
+// userFormPage is the data of admin/user_form, for adding and changing.
+type userFormPage struct {
+	base
+	Adding                         bool
+	Action, DeleteURL              string
+	Username, Email                string
+	IsActive, IsStaff, IsSuperuser bool
+	LastLogin, DateJoined          string
+	Errors                         fieldErrors
+	ErrorNote                      string
+}
+
+// readUserForm checks a posted user over old (zero when adding) and returns
+// the user to save and the new password ("" to keep the old one).
+func readUserForm(db *gorm.DB, form url.Values, old models.User) (models.User, string, fieldErrors, error) {
+	errs := fieldErrors{}
+	u := old
+	u.Username = strings.TrimSpace(form.Get("username"))
+	u.Email = strings.TrimSpace(form.Get("email"))
+	u.IsActive, u.IsStaff, u.IsSuperuser = form.Has("is_active"), form.Has("is_staff"), form.Has("is_superuser")
+	switch msg := auth.UsernameProblem(u.Username); {
+	case u.Username == "":
+		errs.add("username", msgRequired)
+	case msg != "":
+		errs.add("username", msg)
+	case u.Username != old.Username:
+		taken, err := models.UsernameTaken(db, u.Username)
+		if err != nil {
+			return u, "", errs, err
+		}
+		if taken {
+			errs.add("username", msgUsernameTaken)
+		}
+	}
+	if msg := auth.EmailProblem(u.Email); msg != "" {
+		errs.add("email", msg)
+	}
+	pw1, pw2 := form.Get("password1"), form.Get("password2")
+	password := ""
+	if old.ID == 0 || pw1 != "" || pw2 != "" { // changing: both blank keeps the password
+		password = checkNewPassword(errs, "password1", "password2", pw1, pw2, u.Username, u.Email)
+	}
+	return u, password, errs, nil
+}
+
+func (h *Handler) userAddForm(c echo.Context) error {
+	b, err := h.page(c, "Add user", crumbAuth, crumbUsers, crumb{Label: "Add user"})
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/user_form", userFormPage{base: b, Adding: true, Action: userAddPath, IsActive: true})
+}
+
+// userAdd creates a user. A username taken between the check and the insert
+// is caught in a savepoint, so the form can still be shown with its error.
+func (h *Handler) userAdd(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	db := webctx.DB(c)
+	u, password, errs, err := readUserForm(db, form, models.User{})
+	if err != nil {
+		return err
+	}
+	if errs.count() == 0 {
+		u.Password, err = auth.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		u.DateJoined = h.now()
+		err = db.Transaction(func(tx *gorm.DB) error { return models.CreateUser(tx, &u) })
+		if errors.Is(err, models.ErrConflict) {
+			errs.add("username", msgUsernameTaken)
+		} else if err != nil {
+			return err
+		}
+	}
+	if n := errs.count(); n > 0 {
+		b, err := h.page(c, "Add user", crumbAuth, crumbUsers, crumb{Label: "Add user"})
+		if err != nil {
+			return err
+		}
+		return c.Render(http.StatusOK, "admin/user_form", userFormPage{
+			base: b, Adding: true, Action: userAddPath, Username: u.Username, Email: u.Email,
+			IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, Errors: errs, ErrorNote: errorNote(n),
+		})
+	}
+	if err := h.logAction(c, models.ActionAddition, ctUser, u.ID, u.Username, "Added."); err != nil {
+		return err
+	}
+	return afterUserSave(c, form, u, "added")
+}
+
+func (h *Handler) userChangeForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := models.UserByID(webctx.DB(c), id)
+	if err != nil {
+		return err
+	}
+	return h.renderUserChange(c, u, u, nil)
+}
+
+// userChange saves a user's details, flags and (when given) new password; a
+// new password ends the user's other sessions.
+func (h *Handler) userChange(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	db := webctx.DB(c)
+	old, err := models.UserByID(db, id)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+	}
+	u, password, errs, err := readUserForm(db, form, old)
+	if err != nil {
+		return err
+	}
+	if errs.count() == 0 {
+		err = db.Transaction(func(tx *gorm.DB) error { return models.SaveUser(tx, u) })
+		if errors.Is(err, models.ErrConflict) {
+			errs.add("username", msgUsernameTaken)
+		} else if err != nil {
+			return err
+		}
+	}
+	if errs.count() > 0 {
+		return h.renderUserChange(c, old, u, errs)
+	}
+	if password != "" {
+		keep := ""
+		if id == currentUser(c).ID {
+			keep = currentSession(c).Key
+		}
+		if err := setPassword(db, id, password, keep); err != nil {
+			return err
+		}
+	}
+	if err := h.logAction(c, models.ActionChange, ctUser, id, u.Username, userChangeMessage(old, u, password != "")); err != nil {
+		return err
+	}
+	return afterUserSave(c, form, u, "changed")
+}
+
+// renderUserChange shows the change form of old, filled with u.
+func (h *Handler) renderUserChange(c echo.Context, old, u models.User, errs fieldErrors) error {
+	b, err := h.page(c, "Change user", crumbAuth, crumbUsers, crumb{Label: old.Username})
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/user_form", userFormPage{
+		base: b, Action: userChangeURL(old.ID), DeleteURL: userListPath + itoa(old.ID) + "/delete/",
+		Username: u.Username, Email: u.Email, IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
+		LastLogin: formatTimePtr(old.LastLogin), DateJoined: formatTime(old.DateJoined),
+		Errors: errs, ErrorNote: errorNote(errs.count()),
+	})
+}
+
+// userChangeMessage names the changed fields for the admin log.
+func userChangeMessage(old, u models.User, password bool) string {
+	var fields []string
+	for _, f := range []struct {
+		changed bool
+		name    string
+	}{
+		{old.Username != u.Username, "username"}, {old.Email != u.Email, "email address"},
+		{old.IsActive != u.IsActive, "active"}, {old.IsStaff != u.IsStaff, "staff status"},
+		{old.IsSuperuser != u.IsSuperuser, "superuser status"}, {password, "password"},
+	} {
+		if f.changed {
+			fields = append(fields, f.name)
+		}
+	}
+	if len(fields) == 0 {
+		return "No fields changed."
+	}
+	return "Changed " + strings.Join(fields, ", ") + "."
+}
+
+// afterUserSave goes where the button pressed asks, with Django's confirmation.
+func afterUserSave(c echo.Context, form url.Values, u models.User, verb string) error {
+	msg := "The user " + quoted(u.Username) + " was " + verb + " successfully."
+	to := userListPath
+	switch {
+	case form.Has("_continue"):
+		to, msg = userChangeURL(u.ID), msg+" You may edit it again below."
+	case form.Has("_addanother"):
+		to, msg = userAddPath, msg+" You may add another user below."
+	}
+	return redirectWith(c, to, "success", msg)
+}

@@ -1,0 +1,98 @@
+package admin
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
+	"polls/models"
+)
+
+const (
+	userListPath = "/admin/auth/user/"
+	userAddPath  = "/admin/auth/user/add/"
+)
+
+func userChangeURL(id int64) string { return userListPath + itoa(id) + "/change/" }
+
+// userList lists the tenant's users (superusers only), searchable by
+// username and email.
+func (h *Handler) userList(c echo.Context) error {
+	q := listQuery(c.QueryParams())
+	b, err := h.page(c, "Select user to change", crumbAuth, crumb{Label: "Users"})
+	if err != nil {
+		return err
+	}
+	db := webctx.DB(c)
+	want := requestedPage(q)
+	us, total, err := models.AdminUsers(db, q.get("q"), (want-1)*perPage, perPage)
+	if err != nil {
+		return err
+	}
+	cur, pages := paginate(q, userListPath, total)
+	if cur != want {
+		if us, total, err = models.AdminUsers(db, q.get("q"), (cur-1)*perPage, perPage); err != nil {
+			return err
+		}
+	}
+	p := changeList{
+		base: b, Heading: "Select user to change", AddURL: userAddPath, AddLabel: "Add user",
+		Search: true, Query: q.get("q"), Pages: pages, Count: plural(total, "user", "users"),
+		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "Staff status"},
+			{Label: "Superuser status"}, {Label: "Active"}},
+	}
+	for _, u := range us {
+		p.Rows = append(p.Rows, row{ID: u.ID, Cells: []cell{
+			{Text: u.Username, URL: userChangeURL(u.ID)}, {Text: u.Email},
+			{IsBool: true, Yes: u.IsStaff}, {IsBool: true, Yes: u.IsSuperuser}, {IsBool: true, Yes: u.IsActive},
+		}})
+	}
+	return c.Render(http.StatusOK, "admin/change_list", p)
+}
+
+// userDeleteForm asks for confirmation before deleting a user.
+func (h *Handler) userDeleteForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u, err := models.UserByID(webctx.DB(c), id)
+	if err != nil {
+		return err
+	}
+	b, err := h.page(c, "Are you sure?", crumbAuth, crumbUsers, crumb{u.Username, userChangeURL(id)}, crumb{Label: "Delete"})
+	if err != nil {
+		return err
+	}
+	return c.Render(http.StatusOK, "admin/delete_confirmation", deletePage{
+		base:       b,
+		Prompt:     "Are you sure you want to delete the user " + quoted(u.Username) + "? All of the following related items will be deleted:",
+		Objects:    []deletedObject{{Label: "User: " + u.Username, URL: userChangeURL(id)}},
+		Summary:    []summaryItem{{"Users", 1}},
+		Hidden:     []hiddenField{{"post", "yes"}},
+		FormAction: c.Request().URL.Path, CancelURL: userChangeURL(id),
+	})
+}
+
+// userDelete deletes a user and their sessions. The log entry is written
+// first, so that deleting oneself still records who did it until the
+// deletion clears the author.
+func (h *Handler) userDelete(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	db := webctx.DB(c)
+	u, err := models.UserByID(db, id)
+	if err != nil {
+		return err
+	}
+	if err := h.logAction(c, models.ActionDeletion, ctUser, id, u.Username, ""); err != nil {
+		return err
+	}
+	if err := models.DeleteUser(db, id); err != nil {
+		return err
+	}
+	return redirectWith(c, userListPath, "success", "The user "+quoted(u.Username)+" was deleted successfully.")
+}

@@ -1,0 +1,22 @@
+package database
+
+import "testing"
+
+func TestNamesExecMode(t *testing.T) {
+	tests := []struct {
+		conn string
+		want bool
+	}{
+		{"postgres://u@/polls?host=/tmp&port=5432", false},
+		{"postgres://u@/polls?host=/tmp&default_query_exec_mode=cache_statement", true},
+		{"postgresql://u@h/polls?default_query_exec_mode=simple_protocol", true},
+		{"postgres://u:default_query_exec_mode@h/polls", false}, // a password, not a setting
+		{"host=/tmp dbname=polls", false},
+		{"host=/tmp dbname=polls default_query_exec_mode = exec", true},
+	}
+	for _, tt := range tests {
+		if got := namesExecMode(tt.conn); got != tt.want {
+			t.Errorf("namesExecMode(%q) = %v, want %v", tt.conn, got, tt.want)
+		}
+	}
+}

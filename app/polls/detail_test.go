@@ -1,0 +1,86 @@
+package polls_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"polls/app/apptest"
+)
+
+func TestDetailShowsVotingForm(t *testing.T) {
+	s := newSite(t)
+	s.addQuestion(t, 1, "What's up?", "-1 hour")
+	s.addChoice(t, 10, 1, "Not much", 0)
+	s.addChoice(t, 11, 1, "The sky", 0)
+
+	status, body := s.get(t, "/polls/1/")
+	if status != http.StatusOK {
+		t.Fatalf("GET /polls/1/: got status %d, want 200", status)
+	}
+	token := apptest.CSRF(t, s.client, s.Domain, "/polls/1/")
+	for _, want := range []string{
+		`<form action="/polls/1/vote/" method="post">`,
+		`<input type="hidden" name="csrfmiddlewaretoken" value="` + token + `">`,
+		`<h1>What&#39;s up?</h1>`,
+		`<input type="radio" name="choice" id="choice10" value="10">`,
+		`<label for="choice10">Not much</label>`,
+		`<input type="radio" name="choice" id="choice11" value="11">`,
+		`<label for="choice11">The sky</label>`,
+		`<input type="submit" value="Vote">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("GET /polls/1/: got %s, want it to contain %s", body, want)
+		}
+	}
+	if strings.Contains(body, "You didn&#39;t select a choice.") {
+		t.Errorf("GET /polls/1/: got the no-choice message before any vote, want none")
+	}
+}
+
+func TestPagesEscapeUserText(t *testing.T) {
+	s := newSite(t)
+	s.addQuestion(t, 1, `<script>alert("q")</script>`, "-1 hour")
+	s.addChoice(t, 10, 1, `<b onmouseover="x()">bold</b>`, 0)
+	for _, path := range []string{"/polls/", "/polls/1/", "/polls/1/results/"} {
+		_, body := s.get(t, path)
+		for _, raw := range []string{"<script", "<b "} {
+			if strings.Contains(body, raw) {
+				t.Errorf("GET %s: got %s, want no raw %s", path, body, raw)
+			}
+		}
+		if !strings.Contains(body, "&lt;script&gt;") {
+			t.Errorf("GET %s: got %s, want the question text escaped", path, body)
+		}
+	}
+}
+
+func TestDetailAndResultsNotFound(t *testing.T) {
+	s := newSite(t)
+	s.addQuestion(t, 1, "Past question.", "-1 hour")
+	s.addQuestion(t, 2, "Future question.", "5 days")
+	s.addChoice(t, 20, 2, "A choice", 0)
+	ids := []struct{ name, id string }{
+		{"future question", "2"},
+		{"unknown id", "3"},
+		{"non-numeric id", "abc"},
+		{"signed id", "+1"},
+		{"negative id", "-1"},
+		{"decimal id", "1.0"},
+		{"id beyond int64", "99999999999999999999"},
+	}
+	for _, tt := range ids {
+		for _, page := range []string{"/polls/%s/", "/polls/%s/results/"} {
+			path := strings.Replace(page, "%s", tt.id, 1)
+			t.Run(tt.name+" "+path, func(t *testing.T) {
+				status, body := s.get(t, path)
+				if status != http.StatusNotFound {
+					t.Errorf("GET %s: got status %d, want 404", path, status)
+				}
+				if !strings.Contains(body, "The page you asked for does not exist.") {
+					t.Errorf("GET %s: got %s, want the 404 page", path, body)
+				}
+			})
+		}
+	}
+}

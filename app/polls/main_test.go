@@ -1,0 +1,110 @@
+package polls_test
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"polls/app/apptest"
+)
+
+func TestMain(m *testing.M) { apptest.Main(m) }
+
+// site is one tenant served by the real application, and a browser for it.
+type site struct {
+	apptest.Tenant
+	client *http.Client
+}
+
+// newSites starts the application and creates n tenants on it, each with its
+// own cookie-keeping client.
+func newSites(t *testing.T, n int) []site {
+	t.Helper()
+	srv := apptest.NewServer(t)
+	sites := make([]site, n)
+	for i := range sites {
+		sites[i] = site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
+	}
+	return sites
+}
+
+// newSite is newSites for a single tenant.
+func newSite(t *testing.T) site {
+	t.Helper()
+	return newSites(t, 1)[0]
+}
+
+// addQuestion inserts a question published at now() + age (e.g. "-1 hour").
+func (s site) addQuestion(t *testing.T, id int64, text, age string) {
+	t.Helper()
+	s.Exec(t, "INSERT INTO polls_question (id, question_text, pub_date) VALUES (?, ?, now() + ?::interval)", id, text, age)
+}
+
+// addChoice inserts a choice with a starting number of votes.
+func (s site) addChoice(t *testing.T, id, questionID int64, text string, votes int) {
+	t.Helper()
+	s.Exec(t, "INSERT INTO polls_choice (id, question_id, choice_text, votes) VALUES (?, ?, ?, ?)", id, questionID, text, votes)
+}
+
+// get fetches a page of the site.
+func (s site) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	return apptest.Get(t, s.client, s.Domain, path)
+}
+
+// vote posts the voting form of question id (a path segment, so that bad ids
+// can be tried) with the client's CSRF token and the given fields.
+func (s site) vote(t *testing.T, id string, fields url.Values) (*http.Response, string) {
+	t.Helper()
+	form := url.Values{"csrfmiddlewaretoken": {apptest.CSRF(t, s.client, s.Domain, "/polls/")}}
+	for k, v := range fields {
+		form[k] = v
+	}
+	return apptest.Post(t, s.client, s.Domain, "/polls/"+id+"/vote/", form)
+}
+
+// results returns the lines of the results page of question id.
+func (s site) results(t *testing.T, id int64) []string {
+	t.Helper()
+	status, body := s.get(t, fmt.Sprintf("/polls/%d/results/", id))
+	if status != http.StatusOK {
+		t.Fatalf("GET results of question %d: got status %d, want 200", id, status)
+	}
+	return items(body)
+}
+
+var (
+	listItem = regexp.MustCompile(`(?s)<li(?:\s[^>]*)?>(.*?)</li>`)
+	tag      = regexp.MustCompile(`<[^>]*>`)
+)
+
+// items returns the text of every <li> of a page, as a reader sees it: tags
+// dropped, entities decoded, white space collapsed.
+func items(body string) []string {
+	var out []string
+	for _, m := range listItem.FindAllStringSubmatch(body, -1) {
+		out = append(out, visible(m[1]))
+	}
+	return out
+}
+
+// visible returns the text of an HTML fragment as a reader sees it.
+func visible(fragment string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tag.ReplaceAllString(fragment, " "))), " ")
+}
+
+// readBody reads and closes a response body.
+func readBody(t *testing.T, resp *http.Response) (int, string) {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}

@@ -1,0 +1,151 @@
+package web_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"polls/app/apptest"
+)
+
+// loadTenant is one tenant under load, with its question and choice ids.
+type loadTenant struct {
+	apptest.Tenant
+	client   *http.Client
+	token    string
+	question int64
+	choices  []int64
+	marker   string
+	accepted []atomic.Int64 // votes the server confirmed, per choice
+}
+
+// loadFigures is what a run measured.
+type loadFigures struct {
+	requests, errors, crossTenant, lostVotes int64
+	duration                                 time.Duration
+}
+
+// runMixedLoad sends requests requests from workers goroutines, each to a
+// random tenant: index, detail and results pages and votes. Every page must
+// be its own tenant's; every confirmed vote must be in the database.
+func runMixedLoad(t *testing.T, srv *apptest.Server, tenants []*loadTenant, workers, requests int) loadFigures {
+	t.Helper()
+	var fig loadFigures
+	var sent atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), 7))
+			for sent.Add(1) <= int64(requests) {
+				lt := tenants[rng.IntN(len(tenants))]
+				status, body, vote := loadRequest(lt, rng)
+				atomic.AddInt64(&fig.requests, 1)
+				switch {
+				case vote >= 0 && status == http.StatusSeeOther:
+					lt.accepted[vote].Add(1)
+				case status != http.StatusOK:
+					atomic.AddInt64(&fig.errors, 1)
+					continue
+				}
+				for _, other := range tenants {
+					if other != lt && strings.Contains(body, other.marker) {
+						atomic.AddInt64(&fig.crossTenant, 1)
+					}
+				}
+				if vote < 0 && !strings.Contains(body, lt.marker) {
+					atomic.AddInt64(&fig.crossTenant, 1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	fig.duration = time.Since(start)
+	for _, lt := range tenants {
+		for i, id := range lt.choices {
+			var votes int64
+			apptest.DB(t).SQL.QueryRow(`SELECT votes FROM "`+lt.Schema+`".polls_choice WHERE id = $1`, id).Scan(&votes)
+			fig.lostVotes += lt.accepted[i].Load() - votes
+			if votes != lt.accepted[i].Load() {
+				t.Errorf("%s choice %d: %d votes in the database, %d accepted", lt.Schema, id, votes, lt.accepted[i].Load())
+			}
+		}
+	}
+	return fig
+}
+
+// loadRequest sends one request; vote is the choice index voted for, or -1.
+func loadRequest(lt *loadTenant, rng *rand.Rand) (status int, body string, vote int) {
+	base := fmt.Sprintf("http://%s/polls/", lt.Domain)
+	var resp *http.Response
+	var err error
+	vote = -1
+	switch rng.IntN(4) {
+	case 0:
+		resp, err = lt.client.Get(base)
+	case 1:
+		resp, err = lt.client.Get(fmt.Sprintf("%s%d/", base, lt.question))
+	case 2:
+		resp, err = lt.client.Get(fmt.Sprintf("%s%d/results/", base, lt.question))
+	default:
+		vote = rng.IntN(len(lt.choices))
+		resp, err = lt.client.PostForm(fmt.Sprintf("%s%d/vote/", base, lt.question), url.Values{
+			"choice": {fmt.Sprint(lt.choices[vote])}, "csrfmiddlewaretoken": {lt.token}})
+	}
+	if err != nil {
+		return 0, "", vote
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), vote
+}
+
+// newLoadTenants makes n tenants, each with one question and three choices
+// whose texts carry a marker unique to the tenant.
+func newLoadTenants(t *testing.T, srv *apptest.Server, n int) []*loadTenant {
+	t.Helper()
+	var out []*loadTenant
+	for range n {
+		tn := apptest.NewTenant(t)
+		lt := &loadTenant{Tenant: tn, client: srv.Client(t), marker: "marker-" + tn.Schema, accepted: make([]atomic.Int64, 3)}
+		tn.Exec(t, `INSERT INTO polls_question (question_text, pub_date) VALUES (?, now() - interval '1 hour')`, "Question "+lt.marker)
+		db := apptest.DB(t).SQL
+		db.QueryRow(`SELECT id FROM "` + tn.Schema + `".polls_question`).Scan(&lt.question)
+		for i := range 3 {
+			tn.Exec(t, `INSERT INTO polls_choice (question_id, choice_text) VALUES (?, ?)`, lt.question, fmt.Sprintf("choice %d of %s", i, lt.marker))
+		}
+		rows, err := db.Query(`SELECT id FROM "` + tn.Schema + `".polls_choice ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			lt.choices = append(lt.choices, id)
+		}
+		rows.Close()
+		lt.token = apptest.CSRF(t, lt.client, tn.Domain, "/polls/")
+		out = append(out, lt)
+	}
+	return out
+}
+
+func TestIsolationUnderConcurrentMixedLoad(t *testing.T) {
+	srv := apptest.NewServer(t)
+	tenants := newLoadTenants(t, srv, 8)
+	fig := runMixedLoad(t, srv, tenants, 32, 4000)
+	t.Logf("direct: %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
+		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
+	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
+		t.Fatalf("got %d errors, %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.crossTenant, fig.lostVotes)
+	}
+}
