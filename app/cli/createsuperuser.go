@@ -60,15 +60,12 @@ func createSuperuserCommand() *Command {
 						return usageError("createsuperuser --no-input needs %s", strings.Join(missing, ", "))
 					}
 				}
-				cfg, err := inv.config()
+				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err
 				}
-				db, closeDB, err := open(ctx, cfg, newLogger(cfg, inv.Stderr))
-				if err != nil {
-					return err
-				}
-				defer closeDB()
+				defer rt.close()
+				db := rt.db
 				ts, err := tenant.List(ctx, db.Gorm)
 				if err != nil {
 					return registryMissing(err)

@@ -47,30 +47,22 @@ func createTenantCommand() *Command {
 				if _, err := tenant.NormalizeDomain(nt.Domain); err != nil {
 					return usageError("%v", err)
 				}
-				cfg, err := inv.config()
+				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err
 				}
-				log := newLogger(cfg, inv.Stderr)
-				db, closeDB, err := open(ctx, cfg, log)
-				if err != nil {
-					return err
-				}
-				defer closeDB()
-				mode, err := isolation(ctx, cfg, db, log)
-				if err != nil {
-					return err
-				}
+				defer rt.close()
+				db := rt.db
 				// The registry must exist; bringing it up to date is always safe.
 				if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
 					return err
 				}
-				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: mode}
+				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: rt.mode}
 				if err := p.Create(ctx, nt); err != nil {
 					return err
 				}
 				d, _ := tenant.NormalizeDomain(nt.Domain)
-				_, port, _ := net.SplitHostPort(cfg.Addr)
+				_, port, _ := net.SplitHostPort(rt.cfg.Addr)
 				fmt.Fprintf(inv.Stdout, "Created tenant %q (schema %s), served at http://%s:%s/\n", nt.Name, nt.Schema, d, port)
 				return nil
 			}

@@ -13,7 +13,6 @@ import (
 	"polls/app/database"
 	"polls/app/dbmigrate"
 	"polls/app/demo"
-	"polls/app/embeddedpg"
 	"polls/app/tenant"
 )
 
@@ -29,33 +28,15 @@ func demoCommand() *Command {
 				if len(args) > 0 {
 					return usageError("demo takes only flags, got %q", strings.Join(args, " "))
 				}
-				cfg, err := inv.config()
+				rt, err := inv.start(ctx, startOptions{addr: *addr, installPostgres: true})
 				if err != nil {
 					return err
 				}
-				if *addr != "" {
-					cfg.Addr = *addr
-					if err := cfg.Validate(); err != nil {
-						return &ExitError{Code: 2, Err: fmt.Errorf("--addr: %w", err)}
-					}
-				}
-				log := newLogger(cfg, inv.Stderr)
-				db, closeDB, err := open(ctx, cfg, log)
-				if errors.Is(err, embeddedpg.ErrNoBinaries) && cfg.Database.URL == "" && installPostgres(ctx, inv.Stdout, inv.Stderr) {
-					db, closeDB, err = open(ctx, cfg, log)
-				}
-				if err != nil {
+				defer rt.close()
+				if err := setUpDemo(ctx, inv.Stdout, rt.db, rt.mode, rt.cfg.Migrate.Workers); err != nil {
 					return err
 				}
-				defer closeDB()
-				mode, err := isolation(ctx, cfg, db, log)
-				if err != nil {
-					return err
-				}
-				if err := setUpDemo(ctx, inv.Stdout, db, mode, cfg.Migrate.Workers); err != nil {
-					return err
-				}
-				_, port, _ := net.SplitHostPort(cfg.Addr)
+				_, port, _ := net.SplitHostPort(rt.cfg.Addr)
 				for _, s := range demo.Sites() {
 					fmt.Fprintf(inv.Stdout, "  %s: http://%s:%s/  admin http://%s:%s/admin/  login %s / %s\n",
 						s.Schema, s.Domain, port, s.Domain, port, s.Admin, s.Password)
@@ -63,7 +44,7 @@ func demoCommand() *Command {
 				if *noServe {
 					return nil
 				}
-				return serve(ctx, inv.Stdout, cfg, db, log)
+				return serve(ctx, inv.Stdout, rt)
 			}
 		},
 	}

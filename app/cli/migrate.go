@@ -36,20 +36,12 @@ func migrateCommand() *Command {
 				if set > 1 {
 					return usageError("--shared, --tenants and --schema exclude each other: give one, or none for everything")
 				}
-				cfg, err := inv.config()
+				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err
 				}
-				log := newLogger(cfg, inv.Stderr)
-				db, closeDB, err := open(ctx, cfg, log)
-				if err != nil {
-					return err
-				}
-				defer closeDB()
-				mode, err := isolation(ctx, cfg, db, log)
-				if err != nil {
-					return err
-				}
+				defer rt.close()
+				db := rt.db
 
 				doShared := !*tenants && (*schema == "" || *schema == "public")
 				doTenants := !*shared && *schema != "public"
@@ -76,12 +68,12 @@ func migrateCommand() *Command {
 				if *schema != "" && len(targets) == 0 {
 					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
 				}
-				if mode == tenant.IsolationRoles {
+				if rt.mode == tenant.IsolationRoles {
 					if err := giveRoles(ctx, inv.Stdout, db.SQL, ts, targets); err != nil {
 						return err
 					}
 				}
-				return migrateTenants(ctx, inv.Stdout, db.URL, targets, cfg.Migrate.Workers)
+				return migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers)
 			}
 		},
 	}

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"polls/app/config"
-	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
 	"polls/views"
@@ -30,35 +28,21 @@ func serveCommand() *Command {
 				if len(args) > 0 {
 					return usageError("serve takes only flags, got %q", strings.Join(args, " "))
 				}
-				cfg, err := inv.config()
+				rt, err := inv.start(ctx, startOptions{addr: *addr})
 				if err != nil {
 					return err
 				}
-				if *addr != "" {
-					cfg.Addr = *addr
-					if err := cfg.Validate(); err != nil {
-						return &ExitError{Code: 2, Err: fmt.Errorf("--addr: %w", err)}
-					}
-				}
-				log := newLogger(cfg, inv.Stderr)
-				db, closeDB, err := open(ctx, cfg, log)
-				if err != nil {
-					return err
-				}
-				defer closeDB()
-				return serve(ctx, inv.Stdout, cfg, db, log)
+				defer rt.close()
+				return serve(ctx, inv.Stdout, rt)
 			}
 		},
 	}
 }
 
-// serve runs the HTTP server on db until ctx ends, then shuts down gracefully:
+// serve runs the HTTP server until ctx ends, then shuts down gracefully:
 // in-flight requests finish, new ones are refused.
-func serve(ctx context.Context, out io.Writer, cfg config.Config, db *database.DB, log *slog.Logger) error {
-	mode, err := isolation(ctx, cfg, db, log)
-	if err != nil {
-		return err
-	}
+func serve(ctx context.Context, out io.Writer, rt *runtime) error {
+	cfg, db, log := rt.cfg, rt.db, rt.log
 	resolver := tenant.NewResolver(db.SQL, db.URL, log)
 	if err := resolver.Reload(ctx); err != nil {
 		return registryMissing(err)
@@ -71,7 +55,7 @@ func serve(ctx context.Context, out io.Writer, cfg config.Config, db *database.D
 	if err != nil {
 		return err
 	}
-	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: mode, SessionMaxAge: cfg.Session.MaxAge})
+	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

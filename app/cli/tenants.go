@@ -20,17 +20,12 @@ func tenantsCommand() *Command {
 				if len(args) > 0 {
 					return usageError("tenants takes no arguments, got %q", strings.Join(args, " "))
 				}
-				cfg, err := inv.config()
+				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err
 				}
-				log := newLogger(cfg, inv.Stderr)
-				db, closeDB, err := open(ctx, cfg, log)
-				if err != nil {
-					return err
-				}
-				defer closeDB()
-				ts, err := tenant.List(ctx, db.Gorm)
+				defer rt.close()
+				ts, err := tenant.List(ctx, rt.db.Gorm)
 				if err != nil {
 					return registryMissing(err)
 				}

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"polls/app/config"
+	"polls/app/database"
+	"polls/app/embeddedpg"
+	"polls/app/tenant"
+)
+
+// runtime is what a command works with: its settings, the logger, the open
+// database and the tenant isolation that database allows.
+type runtime struct {
+	cfg   config.Config
+	log   *slog.Logger
+	db    *database.DB
+	mode  tenant.Isolation
+	close func()
+}
+
+// startOptions tunes start for the few commands that need more.
+type startOptions struct {
+	addr            string // overrides the listen address when not empty
+	installPostgres bool   // install missing server binaries (demo, as root)
+}
+
+// start loads the settings, opens the database (starting the private
+// PostgreSQL if none is configured) and checks the isolation mode. The caller
+// must call close.
+func (inv *Invocation) start(ctx context.Context, opts startOptions) (*runtime, error) {
+	cfg, err := inv.config()
+	if err != nil {
+		return nil, err
+	}
+	if opts.addr != "" {
+		cfg.Addr = opts.addr
+		if err := cfg.Validate(); err != nil {
+			return nil, &ExitError{Code: 2, Err: fmt.Errorf("--addr: %w", err)}
+		}
+	}
+	log := newLogger(cfg, inv.Stderr)
+	db, closeDB, err := open(ctx, cfg, log)
+	if errors.Is(err, embeddedpg.ErrNoBinaries) && opts.installPostgres && installPostgres(ctx, inv.Stdout, inv.Stderr) {
+		db, closeDB, err = open(ctx, cfg, log)
+	}
+	if err != nil {
+		return nil, err
+	}
+	mode, err := isolation(ctx, cfg, db, log)
+	if err != nil {
+		closeDB()
+		return nil, err
+	}
+	return &runtime{cfg: cfg, log: log, db: db, mode: mode, close: closeDB}, nil
+}
