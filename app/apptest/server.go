@@ -32,6 +32,9 @@ func NewServer(t testing.TB) *Server {
 	if err := resolver.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	listenCtx, stopListen := context.WithCancel(context.Background())
+	t.Cleanup(stopListen)
+	go resolver.Listen(listenCtx) // as serve does: registry changes reach the routes
 	set, err := views.Parse()
 	if err != nil {
 		t.Fatal(err)

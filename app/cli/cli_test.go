@@ -185,7 +185,7 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	out, code := run(t, nil, "help")
-	for _, name := range []string{"serve", "migrate", "createtenant", "tenants"} {
+	for _, name := range []string{"demo", "serve", "migrate", "createtenant", "createsuperuser", "tenants", "adddomain", "removedomain", "deletetenant"} {
 		if code != 0 || !strings.Contains(out, "  "+name) {
 			t.Fatalf("help (exit %d) does not list %s:\n%s", code, name, out)
 		}

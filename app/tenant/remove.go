@@ -1,0 +1,40 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ErrNoSuchTenant is returned for a schema name that is not a tenant.
+var ErrNoSuchTenant = errors.New("no such tenant")
+
+// Delete removes a tenant: it first takes the tenant off every server (the row
+// is marked not ready, so its domains stop routing), then drops the schema with
+// everything in it, then the row and its domains, then its role if no other
+// database still uses it. If it stops midway, running it again finishes.
+func Delete(ctx context.Context, db *sql.DB, schema string) error {
+	var id int64
+	err := db.QueryRowContext(ctx, `UPDATE public.tenants SET ready = false WHERE schema_name = $1 RETURNING id`, schema).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	}
+	if err != nil {
+		return fmt.Errorf("delete tenant %s: %w", schema, err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("delete tenant %s: %w", schema, err)
+	}
+	defer conn.Close()
+	if err := dropTenant(ctx, conn, id, schema); err != nil {
+		return fmt.Errorf("delete tenant %s: %w", schema, err)
+	}
+	// A role owning objects in another database cannot be dropped; it is then
+	// still that database's tenant's, and stays.
+	_, _ = conn.ExecContext(ctx, `DROP ROLE IF EXISTS `+pgx.Identifier{RoleFor(schema)}.Sanitize())
+	return nil
+}
