@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
 	"polls/views"
@@ -26,9 +27,15 @@ type Server struct {
 // NewServer starts the application exactly as `polls serve` builds it.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	db := DB(t)
+	return NewServerOn(t, DB(t))
+}
+
+// NewServerOn is NewServer with requests served from db (a pool through
+// PgBouncer, say); db.URL is where the route cache LISTENs.
+func NewServerOn(t testing.TB, db *database.DB) *Server {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	resolver := tenant.NewResolver(db.SQL, URL(t), log)
+	resolver := tenant.NewResolver(db.SQL, db.URL, log)
 	if err := resolver.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}

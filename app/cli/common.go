@@ -36,9 +36,18 @@ func (inv *Invocation) config() (config.Config, error) {
 }
 
 // open connects to the configured database, first starting the private
-// PostgreSQL when no URL is configured. close undoes it.
-func open(ctx context.Context, cfg config.Config, log *slog.Logger) (db *database.DB, close func(), err error) {
-	url := cfg.Database.URL
+// PostgreSQL when no URL is configured. The pool of `serve` uses
+// database.url (PgBouncer, say) and keeps database.session_url for LISTEN and
+// migrations; every other command works on session_url alone, since it holds
+// session advisory locks. close undoes it.
+func open(ctx context.Context, cfg config.Config, log *slog.Logger, serving bool) (db *database.DB, close func(), err error) {
+	url, sessionURL := cfg.Database.URL, cfg.Database.SessionURL
+	if sessionURL == "" {
+		sessionURL = url
+	}
+	if !serving {
+		url = sessionURL
+	}
 	stop := func() {}
 	if url == "" {
 		srv, err := startPrivate(ctx, cfg.Database.DataDir, log)
@@ -55,6 +64,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (db *databas
 			return nil, nil, fmt.Errorf("create database polls: %w", err)
 		}
 		url = srv.URL("polls")
+		sessionURL = url
 		log.Debug("using private PostgreSQL", "data_dir", cfg.Database.DataDir)
 	}
 	db, err = database.Open(ctx, url, cfg.Database.MaxConns)
@@ -62,6 +72,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger) (db *databas
 		stop()
 		return nil, nil, err
 	}
+	db.URL = sessionURL
 	return db, func() { db.Close(); stop() }, nil
 }
 

@@ -28,7 +28,7 @@ func demoCommand() *Command {
 				if len(args) > 0 {
 					return usageError("demo takes only flags, got %q", strings.Join(args, " "))
 				}
-				rt, err := inv.start(ctx, startOptions{addr: *addr, installPostgres: true})
+				rt, err := inv.start(ctx, startOptions{addr: *addr, installPostgres: true, serving: true})
 				if err != nil {
 					return err
 				}

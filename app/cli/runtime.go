@@ -26,6 +26,7 @@ type runtime struct {
 type startOptions struct {
 	addr            string // overrides the listen address when not empty
 	installPostgres bool   // install missing server binaries (demo, as root)
+	serving         bool   // requests go through database.url, the rest through session_url
 }
 
 // start loads the settings, opens the database (starting the private
@@ -43,9 +44,9 @@ func (inv *Invocation) start(ctx context.Context, opts startOptions) (*runtime, 
 		}
 	}
 	log := newLogger(cfg, inv.Stderr)
-	db, closeDB, err := open(ctx, cfg, log)
+	db, closeDB, err := open(ctx, cfg, log, opts.serving)
 	if errors.Is(err, embeddedpg.ErrNoBinaries) && opts.installPostgres && installPostgres(ctx, inv.Stdout, inv.Stderr) {
-		db, closeDB, err = open(ctx, cfg, log)
+		db, closeDB, err = open(ctx, cfg, log, opts.serving)
 	}
 	if err != nil {
 		return nil, err

@@ -28,7 +28,7 @@ func serveCommand() *Command {
 				if len(args) > 0 {
 					return usageError("serve takes only flags, got %q", strings.Join(args, " "))
 				}
-				rt, err := inv.start(ctx, startOptions{addr: *addr})
+				rt, err := inv.start(ctx, startOptions{addr: *addr, serving: true})
 				if err != nil {
 					return err
 				}

@@ -35,7 +35,11 @@ type Tenancy struct {
 
 // Database says where PostgreSQL is, or where the private one keeps its data.
 type Database struct {
-	URL      string `yaml:"url"`
+	URL string `yaml:"url"`
+	// SessionURL is for the work that needs a session of its own: LISTEN for
+	// route changes, migrations, and the admin commands' advisory locks. Empty
+	// means URL. Behind PgBouncer in transaction mode it names PostgreSQL itself.
+	SessionURL string `yaml:"session_url"`
 	DataDir  string `yaml:"data_dir"`
 	MaxConns int    `yaml:"max_conns"`
 }
@@ -111,6 +115,7 @@ var envOverrides = []struct {
 	set  func(*Config, string) error
 }{
 	{"POLLS_DATABASE_URL", func(c *Config, v string) error { c.Database.URL = v; return nil }},
+	{"POLLS_DATABASE_SESSION_URL", func(c *Config, v string) error { c.Database.SessionURL = v; return nil }},
 	{"POLLS_ADDR", func(c *Config, v string) error { c.Addr = v; return nil }},
 	{"POLLS_DATA_DIR", func(c *Config, v string) error { c.Database.DataDir = v; return nil }},
 	{"POLLS_MIGRATE_WORKERS", func(c *Config, v string) error {
@@ -142,6 +147,12 @@ func (c Config) Validate() error {
 	}
 	if c.Database.URL != "" && !strings.HasPrefix(c.Database.URL, "postgres://") && !strings.HasPrefix(c.Database.URL, "postgresql://") {
 		return &Error{Key: "database.url", Msg: "must start with postgres:// or postgresql://"}
+	}
+	if c.Database.SessionURL != "" && !strings.HasPrefix(c.Database.SessionURL, "postgres://") && !strings.HasPrefix(c.Database.SessionURL, "postgresql://") {
+		return &Error{Key: "database.session_url", Msg: "must start with postgres:// or postgresql://"}
+	}
+	if c.Database.SessionURL != "" && c.Database.URL == "" {
+		return &Error{Key: "database.session_url", Msg: "is only used together with database.url"}
 	}
 	if c.Database.URL == "" && c.Database.DataDir == "" {
 		return &Error{Key: "database.data_dir", Msg: "must be set when database.url is empty"}

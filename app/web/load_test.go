@@ -1,11 +1,13 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +15,8 @@ import (
 	"time"
 
 	"polls/app/apptest"
+	"polls/app/database"
+	"polls/app/pgbouncer"
 )
 
 // loadTenant is one tenant under load, with its question and choice ids.
@@ -144,6 +148,35 @@ func TestIsolationUnderConcurrentMixedLoad(t *testing.T) {
 	tenants := newLoadTenants(t, srv, 8)
 	fig := runMixedLoad(t, srv, tenants, 32, 4000)
 	t.Logf("direct: %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
+		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
+	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
+		t.Fatalf("got %d errors, %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.crossTenant, fig.lostVotes)
+	}
+}
+
+func TestIsolationUnderConcurrentMixedLoadThroughPgBouncer(t *testing.T) {
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "polls-pgbouncer-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	os.Chmod(dir, 0o755) // PgBouncer runs as the server's account when tests run as root
+	pgb, err := pgbouncer.Start(ctx, dir, apptest.URL(t), 10)
+	if err != nil {
+		t.Fatalf("PgBouncer is needed for this test (%s): %v", pgbouncer.Install, err)
+	}
+	t.Cleanup(pgb.Stop)
+	db, err := database.Open(ctx, pgb.URL, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.URL = apptest.URL(t) // LISTEN needs a session of its own: PostgreSQL itself
+	srv := apptest.NewServerOn(t, db)
+	tenants := newLoadTenants(t, srv, 8)
+	fig := runMixedLoad(t, srv, tenants, 32, 4000)
+	t.Logf("through PgBouncer (transaction mode, 10 server connections for 40 client ones): %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
 		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
 	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
 		t.Fatalf("got %d errors, %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.crossTenant, fig.lostVotes)
