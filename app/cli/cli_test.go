@@ -171,6 +171,7 @@ func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 		{"missing file", []string{"tenants", "--config", filepath.Join(dir, "none.yaml")}, nil, "--config"},
 		{"bad url", []string{"tenants"}, map[string]string{"POLLS_DATABASE_URL": "mysql://x"}, "database.url"},
 		{"bad addr", []string{"serve"}, map[string]string{"POLLS_ADDR": "nowhere"}, "addr"},
+		{"bad session url", []string{"tenants"}, map[string]string{"POLLS_DATABASE_SESSION_URL": "localhost"}, "database.session_url"},
 		{"unknown command", []string{"frobnicate"}, nil, "unknown command"},
 	}
 	for _, tt := range tests {
