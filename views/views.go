@@ -61,6 +61,16 @@ func (s *Set) Render(w io.Writer, name string, data any) error {
 	if !ok {
 		return fmt.Errorf("render %s: no such page", name)
 	}
+	// A buffer given by the caller (echo renders into one) is written in place
+	// and cut back on error; anything else gets a buffer of its own first.
+	if buf, ok := w.(*bytes.Buffer); ok {
+		start := buf.Len()
+		if err := t.Execute(buf, data); err != nil {
+			buf.Truncate(start)
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		return nil
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,6 +28,11 @@ func serveCommand() *Command {
 			return func(ctx context.Context, inv *Invocation, args []string) error {
 				if len(args) > 0 {
 					return usageError("serve takes only flags, got %q", strings.Join(args, " "))
+				}
+				if inv.Getenv("GOGC") == "" {
+					// Requests allocate little that lives: a larger GC target halves
+					// collection work and still keeps serve far under 60 MB resident.
+					debug.SetGCPercent(200)
 				}
 				rt, err := inv.start(ctx, startOptions{addr: *addr, serving: true})
 				if err != nil {
