@@ -45,8 +45,13 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, serving bool
 	if sessionURL == "" {
 		sessionURL = url
 	}
-	if !serving {
+	switch {
+	case !serving:
 		url = sessionURL
+	case url != sessionURL:
+		// A separate session URL means url is a transaction pooler
+		// (PgBouncer), which keeps no prepared statement across transactions.
+		url = database.ForTransactionPooler(url)
 	}
 	stop := func() {}
 	if url == "" {

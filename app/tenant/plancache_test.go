@@ -17,11 +17,13 @@ import (
 // GORM on one pooled connection, alternating between two tenants so the same
 // SQL text meets different search_paths, then migrates one tenant at a time the
 // way a rolling `polls migrate` does (a column added, a column widened) while
-// the other keeps being served. A driver that caches prepared statements per
-// connection fails here with "cached plan must not change result type"
-// (SQLSTATE 0A000): PostgreSQL re-plans a prepared statement for the new
-// search_path or table, but refuses to let its result columns change. The
-// pool that database.Open builds must never let that error reach a request.
+// the other keeps being served. With cached statements (polls' default on a
+// direct connection) a query then fails with "cached plan must not change
+// result type" (SQLSTATE 0A000): PostgreSQL re-plans a prepared statement for
+// the new search_path or table, but refuses to let its result columns change.
+// Unnamed statements (the mode behind a transaction pooler) never fail. The
+// request-level answer to the first case is tested in
+// TestStalePlansNeverReachAVisitor.
 func TestSameSQLAcrossSchemasAndMidMigration(t *testing.T) {
 	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
 	for _, tn := range []apptest.Tenant{a, b} {
@@ -33,20 +35,65 @@ func TestSameSQLAcrossSchemasAndMidMigration(t *testing.T) {
 		url     string
 		wantErr bool
 	}{
-		{"polls' pool as database.Open builds it", apptest.URL(t), false},
-		// pgx's own default, named explicitly: shows that this test detects the hazard.
-		{"pgx statement cache", withParam(apptest.URL(t), "default_query_exec_mode", "cache_statement"), true},
+		{"unnamed statements, as behind a pooler", database.ForTransactionPooler(apptest.URL(t)), false},
+		// polls' default: shows that this test detects the hazard the middleware handles.
+		{"cached statements, polls' default on a direct connection", apptest.URL(t), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := serveThroughMigrations(t, tt.url, a, b)
-			if tt.wantErr && (err == nil || !strings.Contains(err.Error(), "cached plan must not change result type")) {
+			if tt.wantErr && !database.IsStalePlan(err) {
 				t.Fatalf("got %v, want the cached plan error this test exists to catch", err)
 			}
 			if !tt.wantErr && err != nil {
 				t.Fatalf("a request failed mid-migration: %v", err)
 			}
 		})
+	}
+}
+
+// TestStalePlansNeverReachAVisitor serves both tenants' pages over HTTP from a
+// pool of one connection with cached statements, migrating one tenant at a
+// time in between: every page must answer 200 with its own tenant's data.
+func TestStalePlansNeverReachAVisitor(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	for _, tn := range []apptest.Tenant{a, b} {
+		tn.Exec(t, "INSERT INTO polls_question (id, question_text, pub_date) VALUES (1, ?, now() - interval '1 hour')", "question of "+tn.Schema)
+		tn.Exec(t, "INSERT INTO polls_choice (question_id, choice_text, votes) VALUES (1, 'yes', 2), (1, 'no', 1)")
+	}
+	db, err := database.Open(context.Background(), apptest.URL(t), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SQL.SetMaxOpenConns(1) // every request on the same connection and its statement cache
+	srv := apptest.NewServerOn(t, db)
+	client := srv.Client(t)
+	serve := func(rounds int) {
+		t.Helper()
+		for range rounds {
+			for _, tn := range []apptest.Tenant{a, b} {
+				for _, path := range []string{"/polls/", "/polls/1/", "/polls/1/results/"} {
+					status, body := apptest.Get(t, client, tn.Domain, path)
+					if status != 200 || !strings.Contains(body, "question of "+tn.Schema) {
+						t.Fatalf("%s%s mid-migration: got %d, want 200 with its own question", tn.Domain, path, status)
+					}
+				}
+			}
+		}
+	}
+	serve(8) // more than five runs each, so PostgreSQL has switched to generic plans
+	for _, m := range []struct {
+		tenant   apptest.Tenant
+		up, down string
+	}{
+		{a, "ALTER TABLE polls_question ADD COLUMN extra text NOT NULL DEFAULT ''", "ALTER TABLE polls_question DROP COLUMN extra"},
+		{b, "ALTER TABLE polls_question ALTER COLUMN question_text TYPE varchar(300)", "ALTER TABLE polls_question ALTER COLUMN question_text TYPE varchar(200)"},
+		{a, "ALTER TABLE polls_choice ALTER COLUMN votes TYPE bigint", "ALTER TABLE polls_choice ALTER COLUMN votes TYPE integer"},
+	} {
+		m.tenant.Exec(t, m.up)
+		t.Cleanup(func() { m.tenant.Exec(t, m.down) })
+		serve(2)
 	}
 }
 

@@ -167,7 +167,7 @@ func TestIsolationUnderConcurrentMixedLoadThroughPgBouncer(t *testing.T) {
 		t.Fatalf("PgBouncer is needed for this test (%s): %v", pgbouncer.Install, err)
 	}
 	t.Cleanup(pgb.Stop)
-	db, err := database.Open(ctx, pgb.URL, 40)
+	db, err := database.Open(ctx, database.ForTransactionPooler(pgb.URL), 40)
 	if err != nil {
 		t.Fatal(err)
 	}
