@@ -32,7 +32,7 @@ func renderDetail(c echo.Context, q models.Question, errMsg string) error {
 	return c.Render(http.StatusOK, "polls/detail", detailPage{
 		Page:         page(c, q.QuestionText),
 		Question:     q,
-		VoteURL:      c.Echo().Reverse(RouteVote, q.ID),
+		VoteURL:      link(pathVote, q.ID),
 		ErrorMessage: errMsg,
 	})
 }

@@ -35,7 +35,7 @@ func (h *Handlers) Index(c echo.Context) error {
 	}
 	data := indexPage{Page: page(c, "Latest polls"), Questions: make([]questionLink, len(qs))}
 	for i, q := range qs {
-		data.Questions[i] = questionLink{Text: q.QuestionText, URL: c.Echo().Reverse(RouteDetail, q.ID)}
+		data.Questions[i] = questionLink{Text: q.QuestionText, URL: link(pathDetail, q.ID)}
 	}
 	return c.Render(http.StatusOK, "polls/index", data)
 }

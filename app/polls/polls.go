@@ -6,6 +6,8 @@ package polls
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -14,14 +16,27 @@ import (
 	"polls/views"
 )
 
-// Route names, as the tutorial's {% url 'polls:detail' %} names them; handlers
-// build links with echo's Reverse so that URLs are written once, in Register.
+// Route names, as the tutorial's {% url 'polls:detail' %} names them.
 const (
 	RouteIndex   = "polls.index"
 	RouteDetail  = "polls.detail"
 	RouteVote    = "polls.vote"
 	RouteResults = "polls.results"
 )
+
+// The tutorial's URLs, written once: Register mounts them and link fills them
+// in (echo's Reverse would scan every route of the application per link).
+const (
+	pathIndex   = "/polls/"
+	pathDetail  = "/polls/:id/"
+	pathVote    = "/polls/:id/vote/"
+	pathResults = "/polls/:id/results/"
+)
+
+// link returns path with its :id filled in.
+func link(path string, id int64) string {
+	return strings.Replace(path, ":id", strconv.FormatInt(id, 10), 1)
+}
 
 // Handlers serves the polls pages.
 type Handlers struct {
@@ -33,10 +48,10 @@ type Handlers struct {
 // Register mounts the polls pages on g at the tutorial's URLs (its
 // polls/urls.py). Pages answer HEAD as well as GET, as Django's views do.
 func Register(g *echo.Group, h *Handlers) {
-	get(g, "/polls/", RouteIndex, h.Index)
-	get(g, "/polls/:id/", RouteDetail, h.Detail)
-	get(g, "/polls/:id/results/", RouteResults, h.Results)
-	g.POST("/polls/:id/vote/", h.Vote).Name = RouteVote
+	get(g, pathIndex, RouteIndex, h.Index)
+	get(g, pathDetail, RouteDetail, h.Detail)
+	get(g, pathResults, RouteResults, h.Results)
+	g.POST(pathVote, h.Vote).Name = RouteVote
 }
 
 func get(g *echo.Group, path, name string, h echo.HandlerFunc) {

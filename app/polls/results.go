@@ -38,7 +38,7 @@ func (h *Handlers) Results(c echo.Context) error {
 		Question:   q,
 		Choices:    choices,
 		TotalVotes: total,
-		DetailURL:  c.Echo().Reverse(RouteDetail, q.ID),
+		DetailURL:  link(pathDetail, q.ID),
 	})
 }
 

@@ -34,5 +34,5 @@ func (h *Handlers) Vote(c echo.Context) error {
 	if err != nil {
 		return fmt.Errorf("vote on question %d: %w", q.ID, err)
 	}
-	return c.Redirect(http.StatusSeeOther, c.Echo().Reverse(RouteResults, q.ID))
+	return c.Redirect(http.StatusSeeOther, link(pathResults, q.ID))
 }
