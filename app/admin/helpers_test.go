@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"net/url"
@@ -11,7 +10,6 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/auth"
-	"polls/app/tenant"
 )
 
 // site is one tenant served by the real application, and a browser for it.
@@ -70,34 +68,16 @@ func (s site) addUser(t *testing.T, u user) int64 {
 // scalar runs a query returning one number inside the site's schema.
 func (s site) scalar(t *testing.T, query string, args ...any) int64 {
 	t.Helper()
-	ctx := context.Background()
-	db := apptest.DB(t)
-	tx, err := tenant.Begin(ctx, db.SQL, s.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
 	var n int64
-	if err := tx.Gorm(ctx, db.Gorm).Raw(query, args...).Row().Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
+	s.Scan(t, &n, query, args...)
 	return n
 }
 
 // text runs a query returning one string inside the site's schema.
 func (s site) text(t *testing.T, query string, args ...any) string {
 	t.Helper()
-	ctx := context.Background()
-	db := apptest.DB(t)
-	tx, err := tenant.Begin(ctx, db.SQL, s.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
 	var v string
-	if err := tx.Gorm(ctx, db.Gorm).Raw(query, args...).Row().Scan(&v); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
+	s.Scan(t, &v, query, args...)
 	return v
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
 
 	"polls/app/tenant"
 )
@@ -36,20 +37,34 @@ func NewTenant(t testing.TB) Tenant {
 	return tn
 }
 
-// Exec runs SQL inside the tenant's schema (for arranging test data), in a
-// transaction scoped exactly as requests are.
-func (tn Tenant) Exec(t testing.TB, sql string, args ...any) {
+// Do runs fn in a transaction scoped to the tenant's schema exactly as
+// requests are (search_path only: it acts as the schema's owner), and commits.
+func (tn Tenant) Do(t testing.TB, fn func(tx *gorm.DB) error) {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := tenant.Begin(ctx, DB(t).SQL, tn.Schema)
+	db := DB(t)
+	tx, err := tenant.Begin(ctx, db.SQL, tn.Schema)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if err := tx.Gorm(ctx, DB(t).Gorm).Exec(sql, args...).Error; err != nil {
-		t.Fatalf("exec in %s: %v", tn.Schema, err)
+	if err := fn(tx.Gorm(ctx, db.Gorm)); err != nil {
+		t.Fatalf("in %s: %v", tn.Schema, err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Exec runs SQL inside the tenant's schema (for arranging test data).
+func (tn Tenant) Exec(t testing.TB, sql string, args ...any) {
+	t.Helper()
+	tn.Do(t, func(tx *gorm.DB) error { return tx.Exec(sql, args...).Error })
+}
+
+// Scan runs a query inside the tenant's schema and scans its result into dest
+// (a pointer to a value for one row, to a slice for many).
+func (tn Tenant) Scan(t testing.TB, dest any, query string, args ...any) {
+	t.Helper()
+	tn.Do(t, func(tx *gorm.DB) error { return tx.Raw(query, args...).Scan(dest).Error })
 }

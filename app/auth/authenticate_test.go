@@ -1,7 +1,6 @@
 package auth_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 
@@ -9,24 +8,13 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/auth"
-	"polls/app/tenant"
 	"polls/models"
 )
 
 // inTenant runs fn in a transaction scoped to tn's schema and commits.
 func inTenant(t *testing.T, tn apptest.Tenant, fn func(tx *gorm.DB)) {
 	t.Helper()
-	ctx := context.Background()
-	db := apptest.DB(t)
-	tx, err := tenant.Begin(ctx, db.SQL, tn.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	fn(tx.Gorm(ctx, db.Gorm))
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	tn.Do(t, func(tx *gorm.DB) error { fn(tx); return nil })
 }
 
 func TestAuthenticate(t *testing.T) {

@@ -9,7 +9,6 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/cli"
-	"polls/app/tenant"
 )
 
 // converse runs createsuperuser with input as what the person types, and
@@ -57,19 +56,9 @@ func inOrder(t *testing.T, out string, fragments ...string) {
 // users lists a tenant's users as "name staff superuser active hash-prefix".
 func users(t *testing.T, tn apptest.Tenant) []string {
 	t.Helper()
-	ctx := context.Background()
-	db := apptest.DB(t)
-	tx, err := tenant.Begin(ctx, db.SQL, tn.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
 	var out []string
-	err = tx.Gorm(ctx, db.Gorm).Raw(`SELECT concat_ws(' ', username, email, is_staff, is_superuser, is_active, left(password, 16))
-		FROM auth_user ORDER BY username`).Scan(&out).Error
-	if err != nil {
-		t.Fatal(err)
-	}
+	tn.Scan(t, &out, `SELECT concat_ws(' ', username, email, is_staff, is_superuser, is_active, left(password, 16))
+		FROM auth_user ORDER BY username`)
 	return out
 }
 

@@ -1,13 +1,8 @@
 package tenant
 
 import (
-	"errors"
 	"fmt"
 )
-
-// ErrNoTenant is returned for scoped work attempted without a tenant: tenancy
-// fails closed and never falls back to the public schema.
-var ErrNoTenant = errors.New("no tenant in context")
 
 // UnknownHostError is a request whose Host names no tenant.
 type UnknownHostError struct {

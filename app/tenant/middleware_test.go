@@ -42,7 +42,7 @@ func serve(e *echo.Echo, host string) *httptest.ResponseRecorder {
 
 func countQuestions(t *testing.T, tn apptest.Tenant) int {
 	t.Helper()
-	return len(questionTexts(t, apptest.DB(t), tn.Schema))
+	return len(questionTexts(t, tn))
 }
 
 func TestFailedCommitGivesAnErrorPageNotSuccess(t *testing.T) {

@@ -166,12 +166,3 @@ func servePages(ctx context.Context, db *database.DB, tn apptest.Tenant) error {
 	}
 	return tx.Commit(ctx)
 }
-
-// withParam adds key=value to a postgres:// URL's query.
-func withParam(url, key, value string) string {
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + key + "=" + value
-}

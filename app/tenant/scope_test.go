@@ -10,22 +10,11 @@ import (
 	"polls/app/tenant"
 )
 
-// questionTexts reads polls_question inside a request-style transaction for schema.
-func questionTexts(t *testing.T, db *database.DB, schema string) []string {
+// questionTexts reads polls_question inside a request-style transaction of tn.
+func questionTexts(t *testing.T, tn apptest.Tenant) []string {
 	t.Helper()
-	ctx := context.Background()
-	tx, err := tenant.Begin(ctx, db.SQL, schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
 	var texts []string
-	if err := tx.Gorm(ctx, db.Gorm).Raw("SELECT question_text FROM polls_question ORDER BY id").Scan(&texts).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	tn.Scan(t, &texts, "SELECT question_text FROM polls_question ORDER BY id")
 	return texts
 }
 
@@ -34,12 +23,11 @@ func TestTenantsSeeOnlyTheirOwnRows(t *testing.T) {
 	a.Exec(t, "INSERT INTO polls_question (question_text, pub_date) VALUES ('only in A', now())")
 	b.Exec(t, "INSERT INTO polls_question (question_text, pub_date) VALUES ('only in B', now())")
 	b.Exec(t, "INSERT INTO polls_question (question_text, pub_date) VALUES ('also in B', now())")
-	db := apptest.DB(t)
 
-	if got := questionTexts(t, db, a.Schema); strings.Join(got, ",") != "only in A" {
+	if got := questionTexts(t, a); strings.Join(got, ",") != "only in A" {
 		t.Errorf("tenant A sees %q, want only its own row", got)
 	}
-	if got := questionTexts(t, db, b.Schema); strings.Join(got, ",") != "only in B,also in B" {
+	if got := questionTexts(t, b); strings.Join(got, ",") != "only in B,also in B" {
 		t.Errorf("tenant B sees %q, want only its own two rows", got)
 	}
 }
