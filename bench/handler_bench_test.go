@@ -28,7 +28,6 @@ import (
 	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
-	"polls/bench/lazybegin"
 	"polls/bench/procstat"
 	"polls/views"
 )
@@ -54,16 +53,14 @@ SELECT setval(pg_get_serial_sequence('polls_choice', 'id'), 60)`
 type variant struct {
 	name  string
 	param string // appended to the test database URL
-	lazy  bool   // scoping deferred to the first query (bench/lazybegin)
 	quiet bool   // request log lines off (level WARN)
 }
 
 var variants = []variant{
-	{name: "polls"}, // database.Open as `polls serve` calls it: exec mode
-	{name: "cache_statement", param: "default_query_exec_mode=cache_statement"},
+	{name: "polls"}, // database.Open as `polls serve` calls it: cached statements
+	{name: "exec", param: "default_query_exec_mode=exec"}, // as behind PgBouncer
 	{name: "cache_describe", param: "default_query_exec_mode=cache_describe"},
 	{name: "simple_protocol", param: "default_query_exec_mode=simple_protocol"},
-	{name: "lazy_begin", lazy: true},
 	{name: "no_request_log", quiet: true},
 }
 
@@ -143,9 +140,6 @@ func newHandler(b *testing.B, v variant) http.Handler {
 	}
 	if v.param == "" {
 		cfg.DefaultQueryExecMode = database.DefaultQueryExecMode
-	}
-	if v.lazy {
-		cfg.DialFunc = lazybegin.Dial
 	}
 	db, err := database.OpenConfig(ctx, url, cfg, 20)
 	if err != nil {

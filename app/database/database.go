@@ -6,9 +6,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -23,8 +25,8 @@ type DB struct {
 }
 
 // Open connects to url, checks the server answers, and sizes the pool. Queries
-// are sent without server-side prepared statements unless url chooses a
-// default_query_exec_mode itself: see execmode.go for why.
+// go as pgx's cached prepared statements unless url chooses a
+// default_query_exec_mode itself (execmode.go says why).
 func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -38,8 +40,20 @@ func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 
 // OpenConfig is Open with a pgx configuration the caller has adjusted (the
 // benchmarks wrap the network connection, for instance); url is kept for
-// the connections that migrations and LISTEN open themselves.
+// the connections that migrations and LISTEN open themselves. Every
+// connection of the pool can hold statements back for its next query (Ahead).
 func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, maxConns int) (*DB, error) {
+	if prev := cfg.AfterNetConnect; prev != nil {
+		cfg.AfterNetConnect = func(ctx context.Context, pc *pgconn.Config, c net.Conn) (net.Conn, error) {
+			c, err := prev(ctx, pc, c)
+			if err != nil {
+				return nil, err
+			}
+			return wrapAhead(ctx, pc, c)
+		}
+	} else {
+		cfg.AfterNetConnect = wrapAhead
+	}
 	sqlDB := stdlib.OpenDB(*cfg)
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)

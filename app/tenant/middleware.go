@@ -65,6 +65,9 @@ func (m *Middleware) serveOnce(c echo.Context, next echo.HandlerFunc, schema, ro
 	defer c.SetResponse(orig) // also when the handler panics
 	err = next(c)
 	c.SetResponse(orig)
+	if scopeErr := tx.ScopeErr(); scopeErr != nil {
+		return scopeErr // the handler's own error can only be "transaction aborted"
+	}
 	if err != nil {
 		return err
 	}

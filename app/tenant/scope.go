@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
+
+	"polls/app/database"
 )
 
 // Tx is one request's transaction, on one pooled connection, with the
@@ -17,8 +19,10 @@ import (
 // session level, so the connection is clean again after COMMIT or ROLLBACK, also
 // behind PgBouncer in transaction mode.
 type Tx struct {
-	conn *sql.Conn
-	done bool
+	conn   *sql.Conn
+	ahead  *database.Ahead // holds the opening statements until the first query; nil if they were sent alone
+	schema string
+	done   bool
 }
 
 // Begin opens a transaction scoped to schema only (no role switch): for
@@ -30,9 +34,10 @@ func Begin(ctx context.Context, db *sql.DB, schema string) (*Tx, error) {
 // BeginAs takes a connection and opens the tenant's transaction: search_path
 // set to schema and, when role is not empty, the current role switched to the
 // tenant's, so PostgreSQL refuses access to anything the tenant does not own.
-// BEGIN and the SET LOCALs travel in one round trip (one simple-protocol
-// message); identifiers were validated when the tenant was created and are
-// quoted here.
+// The opening statements cost no round trip of their own: they travel in
+// front of the transaction's first query (database.Ahead), and a request that
+// sends no query sends nothing at all. Identifiers were validated when the
+// tenant was created and are quoted here.
 func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -42,12 +47,42 @@ func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) 
 	if role != "" {
 		q += "; SET LOCAL ROLE " + pgx.Identifier{role}.Sanitize()
 	}
+	tx := &Tx{conn: conn, schema: schema}
+	_ = conn.Raw(func(dc any) error {
+		tx.ahead = database.AheadOf(dc)
+		return nil
+	})
+	if tx.ahead != nil {
+		tx.ahead.Hold(q)
+		return tx, nil
+	}
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		discard(conn)
-		return nil, fmt.Errorf("begin tenant transaction for %s: %w", schema, err)
+		return nil, tx.beginError(err)
 	}
-	return &Tx{conn: conn}, nil
+	return tx, nil
 }
+
+// ScopeErr reports whether the opening statements failed once they reached
+// PostgreSQL (a missing role, say): the queries after them then only say the
+// transaction is aborted, so this is the error worth reporting.
+func (t *Tx) ScopeErr() error {
+	if t.ahead == nil {
+		return nil
+	}
+	if err := t.ahead.Err(); err != nil {
+		return t.beginError(err)
+	}
+	return nil
+}
+
+func (t *Tx) beginError(err error) error {
+	return fmt.Errorf("begin tenant transaction for %s: %w", t.schema, err)
+}
+
+// unsent reports, and forgets, opening statements that never left: then the
+// transaction does not exist on the server and ending it needs no round trip.
+func (t *Tx) unsent() bool { return t.ahead != nil && t.ahead.Drop() }
 
 // Gorm returns a GORM handle bound to this transaction.
 func (t *Tx) Gorm(ctx context.Context, base *gorm.DB) *gorm.DB {
@@ -63,6 +98,14 @@ func (t *Tx) Commit(ctx context.Context) error {
 		return errors.New("tenant transaction already finished")
 	}
 	t.done = true
+	if t.unsent() {
+		t.conn.Close()
+		return nil
+	}
+	if err := t.ScopeErr(); err != nil {
+		t.rollback()
+		return err
+	}
 	// The work is done: finish it even if the client has gone away meanwhile.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
@@ -89,6 +132,15 @@ func (t *Tx) Rollback() {
 		return
 	}
 	t.done = true
+	if t.unsent() {
+		t.conn.Close()
+		return
+	}
+	t.rollback()
+}
+
+// rollback ends the transaction on the server and releases the connection.
+func (t *Tx) rollback() {
 	// The request's ctx may be cancelled already; the rollback must still run.
 	if _, err := t.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
 		discard(t.conn)

@@ -1,0 +1,146 @@
+package database
+
+import (
+	"context"
+	"net"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// Ahead lets statements that need no answer of their own (a tenant request's
+// "BEGIN; SET LOCAL ...") travel in front of the next message pgx sends on the
+// connection, instead of costing a round trip alone: see Hold.
+//
+// It sits between pgx and the network connection (installed by OpenConfig as
+// pgconn's AfterNetConnect, so above TLS). Held statements go out as one
+// simple-protocol Query message written together with pgx's next write;
+// PostgreSQL answers that message completely (CommandComplete ... ReadyForQuery)
+// before it reads what follows, and Ahead removes exactly those answers from the
+// stream pgx reads, keeping an error among them for Err. Asynchronous messages
+// (notices, parameter changes, notifications) pass through to pgx.
+type Ahead struct {
+	net.Conn
+
+	mu      sync.Mutex
+	held    []byte // the Query message not yet sent
+	pending int    // sent Query messages whose answers are still to be removed
+	err     error  // what PostgreSQL answered the last sent held statements, if it failed
+
+	in framer // only Read touches it; pgconn never reads from two goroutines at once
+}
+
+// wrapAhead is pgconn's AfterNetConnect hook.
+func wrapAhead(_ context.Context, _ *pgconn.Config, c net.Conn) (net.Conn, error) {
+	return &Ahead{Conn: c}, nil
+}
+
+// AheadOf returns the Ahead of a driver connection (what sql.Conn.Raw hands
+// over), or nil when the pool was not opened by OpenConfig.
+func AheadOf(driverConn any) *Ahead {
+	c, ok := driverConn.(*stdlib.Conn)
+	if !ok {
+		return nil
+	}
+	a, _ := c.Conn().PgConn().Conn().(*Ahead)
+	return a
+}
+
+// Hold keeps statements (simple-protocol text, any number separated by ';') to
+// be sent in front of the next message. Their results are not returned; if
+// they fail, PostgreSQL aborts the transaction they opened, the next query
+// fails with "current transaction is aborted", and Err says why.
+func (a *Ahead) Hold(statements string) {
+	msg := make([]byte, 0, 6+len(statements))
+	msg = append(msg, 'Q', 0, 0, 0, 0)
+	msg = append(msg, statements...)
+	msg = append(msg, 0)
+	putLength(msg)
+	a.mu.Lock()
+	a.held = msg
+	a.err = nil
+	a.mu.Unlock()
+}
+
+// Drop forgets held statements that have not been sent, and reports whether
+// there were any: then PostgreSQL never saw them and there is nothing to end.
+func (a *Ahead) Drop() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	held := a.held != nil
+	a.held = nil
+	return held
+}
+
+// Err is PostgreSQL's error for the last held statements, once sent and answered.
+func (a *Ahead) Err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.err
+}
+
+// Write sends p, preceded by the held statements if there are any, in one write.
+func (a *Ahead) Write(p []byte) (int, error) {
+	a.mu.Lock()
+	held := a.held
+	if held != nil {
+		a.held = nil
+		a.pending++
+	}
+	a.mu.Unlock()
+	if held == nil {
+		return a.Conn.Write(p)
+	}
+	if _, err := a.Conn.Write(append(held, p...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Read reads from the server and removes the answers to sent held statements.
+func (a *Ahead) Read(p []byte) (int, error) {
+	for {
+		n, err := a.Conn.Read(p)
+		kept := a.in.filter(p[:n], a)
+		if kept > 0 || err != nil || n == 0 {
+			return kept, err
+		}
+		// Everything read was an answer to held statements: read on.
+	}
+}
+
+// startMessage decides, at the first byte of each message from the server,
+// whether it answers held statements and so is removed.
+func (a *Ahead) startMessage(typ byte) (drop bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.pending == 0 {
+		return false
+	}
+	switch typ {
+	case 'C', 'I', 'E', 'Z': // CommandComplete, EmptyQueryResponse, ErrorResponse, ReadyForQuery
+		return true
+	}
+	return false // asynchronous: NoticeResponse, ParameterStatus, NotificationResponse
+}
+
+// endMessage records a removed message once it is complete.
+func (a *Ahead) endMessage(typ byte, body []byte) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch typ {
+	case 'E':
+		if a.err == nil {
+			a.err = decodeError(body)
+		}
+	case 'Z':
+		a.pending--
+	}
+}
+
+// putLength writes a protocol message's length (everything but the type byte) into msg[1:5].
+func putLength(msg []byte) {
+	n := uint32(len(msg) - 1)
+	msg[1], msg[2], msg[3], msg[4] = byte(n>>24), byte(n>>16), byte(n>>8), byte(n)
+}

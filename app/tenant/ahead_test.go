@@ -1,0 +1,163 @@
+package tenant_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"polls/app/apptest"
+	"polls/app/database"
+	"polls/app/tenant"
+)
+
+// countingConn counts the writes pgx makes to PostgreSQL: each is one round
+// trip's request. The pool's liveness check on a connection idle for over a
+// second (pgx sends "-- ping") is not counted.
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte("-- ping")) {
+		c.writes.Add(1)
+	}
+	return c.Conn.Write(p)
+}
+
+// openCounted opens a one-connection pool whose writes are counted.
+func openCounted(t *testing.T) (*database.DB, *atomic.Int64) {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(apptest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := new(atomic.Int64)
+	var d net.Dialer
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		return countingConn{c, writes}, err
+	}
+	cfg.DefaultQueryExecMode = database.DefaultQueryExecMode
+	db, err := database.OpenConfig(context.Background(), apptest.URL(t), cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SQL.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db, writes
+}
+
+// txStatus is the transaction status PostgreSQL last reported for the pool's
+// one connection: 'I' idle, 'T' in a transaction, 'E' in a failed one.
+func txStatus(t *testing.T, db *database.DB) byte {
+	t.Helper()
+	conn, err := db.SQL.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var status byte
+	_ = conn.Raw(func(dc any) error {
+		status = dc.(*stdlib.Conn).Conn().PgConn().TxStatus()
+		return nil
+	})
+	return status
+}
+
+func TestScopingTravelsWithTheFirstQuery(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	db, writes := openCounted(t)
+	const query = "SELECT current_setting('search_path') AS path, current_user AS role"
+	// pgx prepares a statement the first time a connection sees it (a round
+	// trip of its own, once): prepare it outside the transaction first.
+	rows, err := db.SQL.QueryContext(ctx, query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+
+	before := writes.Load()
+	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var got struct{ Path, Role string }
+	if err := tx.Gorm(ctx, db.Gorm).Raw(query).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got.Path, a.Schema) || got.Role != tenant.RoleFor(a.Schema) {
+		t.Fatalf("first query saw search_path %q and role %q, want %s and %s", got.Path, got.Role, a.Schema, tenant.RoleFor(a.Schema))
+	}
+	if n := writes.Load() - before; n != 1 {
+		t.Fatalf("BEGIN, the SET LOCALs and the first query took %d writes, want 1 (one round trip)", n)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := writes.Load() - before; n != 2 {
+		t.Fatalf("the whole transaction took %d writes, want 2 (query, COMMIT)", n)
+	}
+}
+
+func TestTransactionWithoutQueriesSendsNothing(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	db, writes := openCounted(t)
+	for _, commit := range []bool{true, false} {
+		tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := writes.Load()
+		if commit {
+			if err := tx.Commit(ctx); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			tx.Rollback()
+		}
+		if n := writes.Load() - before; n != 0 {
+			t.Fatalf("commit=%v: a transaction with no query wrote %d times, want 0", commit, n)
+		}
+		if status := txStatus(t, db); status != 'I' {
+			t.Fatalf("commit=%v: the pooled connection's transaction status is %q, want idle", commit, status)
+		}
+	}
+}
+
+func TestFailedScopingIsReportedAndTheConnectionStaysClean(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	db, _ := openCounted(t)
+
+	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, "polls_tenant_no_such_role")
+	if err != nil {
+		t.Fatal(err)
+	}
+	queryErr := tx.Gorm(ctx, db.Gorm).Exec("SELECT 1").Error
+	if queryErr == nil {
+		t.Fatal("a query after a failed SET LOCAL ROLE succeeded")
+	}
+	var pgErr *pgconn.PgError
+	scopeErr := tx.ScopeErr()
+	if !errors.As(scopeErr, &pgErr) || !strings.Contains(pgErr.Message, `role "polls_tenant_no_such_role" does not exist`) {
+		t.Fatalf("ScopeErr() = %v, want the missing role named (the query itself said %v)", scopeErr, queryErr)
+	}
+	if err := tx.Commit(ctx); !errors.Is(err, scopeErr) && (err == nil || err.Error() != scopeErr.Error()) {
+		t.Fatalf("Commit() = %v, want the scoping error %v", err, scopeErr)
+	}
+	if status := txStatus(t, db); status != 'I' {
+		t.Fatalf("after the failed transaction the pooled connection's status is %q, want idle", status)
+	}
+}
