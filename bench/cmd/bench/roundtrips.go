@@ -17,15 +17,17 @@ import (
 
 // counter is a TCP proxy in front of the private server's unix socket that
 // reads the PostgreSQL wire protocol going through it and counts messages.
-// Every round trip ends with exactly one ReadyForQuery ('Z') from the server
-// (after a simple Query, or after a Sync that closes a pipeline of extended-
-// protocol messages), so Z counts round trips; the client's message types
-// show what each round trip carried.
+// A round trip is the client sending while everything it sent before has
+// been answered (the server's last message was a ReadyForQuery): the client
+// then waits for the server. Messages sent together without waiting (a
+// pipeline, or statements written in front of a query) are one round trip
+// however many ReadyForQuery answers they get. The client's message types
+// show what the round trips carried.
 type counter struct {
 	ln        net.Listener
 	socket    string
 	URL       string
-	ready     atomic.Int64      // ReadyForQuery messages from the server
+	trips     atomic.Int64      // round trips begun by clients
 	fromFront [256]atomic.Int64 // client messages by type byte
 	wg        sync.WaitGroup
 }
@@ -56,21 +58,23 @@ func (c *counter) accept() {
 			front.Close()
 			continue
 		}
+		answered := new(atomic.Bool) // the server has answered all the client sent
+		answered.Store(true)
 		c.wg.Add(2)
 		go func() {
 			defer c.wg.Done()
-			c.pipe(back, front, true)
+			c.pipe(back, front, true, answered)
 		}()
 		go func() {
 			defer c.wg.Done()
-			c.pipe(front, back, false)
+			c.pipe(front, back, false, answered)
 		}()
 	}
 }
 
 // pipe copies src to dst message by message. The client's first message
 // (startup, or a cancel request) has no type byte.
-func (c *counter) pipe(dst, src net.Conn, fromClient bool) {
+func (c *counter) pipe(dst, src net.Conn, fromClient bool, answered *atomic.Bool) {
 	defer dst.Close()
 	defer src.Close()
 	r := bufio.NewReaderSize(src, 64<<10)
@@ -93,8 +97,11 @@ func (c *counter) pipe(dst, src net.Conn, fromClient bool) {
 		}
 		if fromClient {
 			c.fromFront[hdr[0]].Add(1)
+			if answered.Swap(false) {
+				c.trips.Add(1)
+			}
 		} else if hdr[0] == 'Z' {
-			c.ready.Add(1)
+			answered.Store(true)
 		}
 		n := int64(binary.BigEndian.Uint32(hdr[1:]))
 		w.Write(hdr[:])
@@ -109,12 +116,12 @@ func (c *counter) pipe(dst, src net.Conn, fromClient bool) {
 
 // snapshot is the counts so far.
 type snapshot struct {
-	ready int64
+	trips int64
 	front map[byte]int64
 }
 
 func (c *counter) snapshot() snapshot {
-	s := snapshot{ready: c.ready.Load(), front: map[byte]int64{}}
+	s := snapshot{trips: c.trips.Load(), front: map[byte]int64{}}
 	for i := range c.fromFront {
 		if n := c.fromFront[i].Load(); n > 0 {
 			s.front[byte(i)] = n
@@ -133,7 +140,7 @@ func perRequest(before, after snapshot, requests int) string {
 	}
 	sort.Strings(parts)
 	return fmt.Sprintf("%.2f round trips (client messages per request: %s)",
-		float64(after.ready-before.ready)/float64(requests), strings.Join(parts, " "))
+		float64(after.trips-before.trips)/float64(requests), strings.Join(parts, " "))
 }
 
 func (c *counter) close() {
