@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -17,11 +18,14 @@ type Choice struct {
 // TableName is Django's name for the table, unqualified.
 func (Choice) TableName() string { return "polls_choice" }
 
-// Vote adds one vote to a choice of a question in a single atomic UPDATE (never
-// read-modify-write, so concurrent votes are all counted). It returns
-// ErrNotFound when the choice does not exist or belongs to another question.
-func Vote(tx *gorm.DB, questionID, choiceID int64) error {
-	res := tx.Model(&Choice{}).Where("id = ? AND question_id = ?", choiceID, questionID).
+// Vote adds one vote to a choice of a published question in a single atomic
+// UPDATE (never read-modify-write, so concurrent votes are all counted). It
+// returns ErrNotFound when the choice does not exist, belongs to another
+// question, or its question is not published at now.
+func Vote(tx *gorm.DB, questionID, choiceID int64, now time.Time) error {
+	res := tx.Model(&Choice{}).
+		Where("id = ? AND question_id = ?", choiceID, questionID).
+		Where("EXISTS (SELECT 1 FROM polls_question WHERE id = ? AND pub_date <= ?)", questionID, now).
 		UpdateColumn("votes", gorm.Expr("votes + 1"))
 	if res.Error != nil {
 		return fmt.Errorf("vote for choice %d: %w", choiceID, translate(res.Error))

@@ -84,3 +84,22 @@ func TestDetailAndResultsNotFound(t *testing.T) {
 		}
 	}
 }
+
+func TestDetailListsChoicesInIDOrderAndCopesWithNone(t *testing.T) {
+	s := newSite(t)
+	s.addQuestion(t, 1, "Ordered?", "-1 hour")
+	s.addChoice(t, 12, 1, "third", 0)
+	s.addChoice(t, 10, 1, "first", 0)
+	s.addChoice(t, 11, 1, "second", 0)
+	s.addQuestion(t, 2, "Nothing to choose?", "-1 hour")
+
+	_, body := s.get(t, "/polls/1/")
+	first, second, third := strings.Index(body, ">first<"), strings.Index(body, ">second<"), strings.Index(body, ">third<")
+	if first < 0 || !(first < second && second < third) {
+		t.Errorf("GET /polls/1/: choices at %d, %d, %d; want all three in id order: %s", first, second, third, body)
+	}
+	status, body := s.get(t, "/polls/2/")
+	if status != http.StatusOK || !strings.Contains(body, "Nothing to choose?") || strings.Contains(body, `type="radio"`) {
+		t.Errorf("GET /polls/2/ (no choices): got %d %s, want the question with no radio button", status, body)
+	}
+}

@@ -17,22 +17,23 @@ const noChoiceMessage = "You didn't select a choice."
 // Vote counts one vote for the posted choice of the question, then redirects
 // to the results (303, so that reloading the results never votes twice). A
 // missing choice, or one that is not a choice of this question, sends the form
-// back with the tutorial's message, and nothing is counted.
+// back with the tutorial's message, and nothing is counted. A vote that counts
+// is one UPDATE: the question is read only to send the form back.
 func (h *Handlers) Vote(c echo.Context) error {
-	q, err := h.question(c)
+	questionID, okQuestion := parseID(c.Param("id"))
+	choiceID, okChoice := parseID(c.FormValue("choice"))
+	if okQuestion && okChoice {
+		err := models.Vote(webctx.DB(c), questionID, choiceID, h.now())
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, link(pathResults, questionID))
+		}
+		if !errors.Is(err, models.ErrNotFound) {
+			return fmt.Errorf("vote on question %d: %w", questionID, err)
+		}
+	}
+	q, err := h.question(c) // a 404 when the question is missing or not published
 	if err != nil {
 		return err
 	}
-	choiceID, ok := parseID(c.FormValue("choice"))
-	if !ok {
-		return renderDetail(c, q, noChoiceMessage)
-	}
-	err = models.Vote(webctx.DB(c), q.ID, choiceID)
-	if errors.Is(err, models.ErrNotFound) {
-		return renderDetail(c, q, noChoiceMessage)
-	}
-	if err != nil {
-		return fmt.Errorf("vote on question %d: %w", q.ID, err)
-	}
-	return c.Redirect(http.StatusSeeOther, link(pathResults, q.ID))
+	return renderDetail(c, q, noChoiceMessage)
 }
