@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -34,6 +35,10 @@ func Main(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	flag.Parse()
+	if onlyFuzzing() {
+		return m.Run() // fuzz targets touch no database: no server to start per worker
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	adminURL := os.Getenv("POLLS_TEST_DATABASE_URL")
@@ -71,6 +76,18 @@ func run(m *testing.M) int {
 	defer db.Close()
 	suite.url, suite.db = url, db
 	return m.Run()
+}
+
+// onlyFuzzing reports whether this process runs fuzz inputs only: a fuzzing
+// worker, or the coordinator when -run matches no test.
+func onlyFuzzing() bool {
+	value := func(name string) string {
+		if f := flag.Lookup(name); f != nil {
+			return f.Value.String()
+		}
+		return ""
+	}
+	return value("test.fuzzworker") == "true" || (value("test.fuzz") != "" && value("test.run") == "^$")
 }
 
 func createDatabase(ctx context.Context, adminURL, name string) (string, func(), error) {
