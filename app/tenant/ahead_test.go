@@ -1,15 +1,11 @@
 package tenant_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"net"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -17,44 +13,6 @@ import (
 	"polls/app/database"
 	"polls/app/tenant"
 )
-
-// countingConn counts the writes pgx makes to PostgreSQL: each is one round
-// trip's request. The pool's liveness check on a connection idle for over a
-// second (pgx sends "-- ping") is not counted.
-type countingConn struct {
-	net.Conn
-	writes *atomic.Int64
-}
-
-func (c countingConn) Write(p []byte) (int, error) {
-	if !bytes.Contains(p, []byte("-- ping")) {
-		c.writes.Add(1)
-	}
-	return c.Conn.Write(p)
-}
-
-// openCounted opens a one-connection pool whose writes are counted.
-func openCounted(t *testing.T) (*database.DB, *atomic.Int64) {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(apptest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	writes := new(atomic.Int64)
-	var d net.Dialer
-	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		c, err := d.DialContext(ctx, network, addr)
-		return countingConn{c, writes}, err
-	}
-	cfg.DefaultQueryExecMode = database.DefaultQueryExecMode
-	db, err := database.OpenConfig(context.Background(), apptest.URL(t), cfg, 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.SQL.SetMaxOpenConns(1)
-	t.Cleanup(func() { db.Close() })
-	return db, writes
-}
 
 // txStatus is the transaction status PostgreSQL last reported for the pool's
 // one connection: 'I' idle, 'T' in a transaction, 'E' in a failed one.
@@ -76,7 +34,7 @@ func txStatus(t *testing.T, db *database.DB) byte {
 func TestScopingTravelsWithTheFirstQuery(t *testing.T) {
 	a := apptest.NewTenant(t)
 	ctx := context.Background()
-	db, writes := openCounted(t)
+	db, writes := apptest.CountedDB(t)
 	const query = "SELECT current_setting('search_path') AS path, current_user AS role"
 	// pgx prepares a statement the first time a connection sees it (a round
 	// trip of its own, once): prepare it outside the transaction first.
@@ -113,7 +71,7 @@ func TestScopingTravelsWithTheFirstQuery(t *testing.T) {
 func TestTransactionWithoutQueriesSendsNothing(t *testing.T) {
 	a := apptest.NewTenant(t)
 	ctx := context.Background()
-	db, writes := openCounted(t)
+	db, writes := apptest.CountedDB(t)
 	for _, commit := range []bool{true, false} {
 		tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
 		if err != nil {
@@ -139,7 +97,7 @@ func TestTransactionWithoutQueriesSendsNothing(t *testing.T) {
 func TestFailedScopingIsReportedAndTheConnectionStaysClean(t *testing.T) {
 	a := apptest.NewTenant(t)
 	ctx := context.Background()
-	db, _ := openCounted(t)
+	db, _ := apptest.CountedDB(t)
 
 	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, "polls_tenant_no_such_role")
 	if err != nil {

@@ -1,0 +1,51 @@
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"polls/app/database"
+)
+
+// CountedDB opens a pool of one connection to the test database, set up as
+// database.Open does, whose writes to PostgreSQL are counted: each write is
+// the request half of one round trip. The pool's liveness check on a
+// connection idle for over a second (pgx sends "-- ping") is not counted.
+func CountedDB(t testing.TB) (*database.DB, *atomic.Int64) {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := new(atomic.Int64)
+	var d net.Dialer
+	cfg.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		return countingConn{c, writes}, err
+	}
+	cfg.DefaultQueryExecMode = database.DefaultQueryExecMode
+	db, err := database.OpenConfig(context.Background(), URL(t), cfg, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SQL.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db, writes
+}
+
+type countingConn struct {
+	net.Conn
+	writes *atomic.Int64
+}
+
+func (c countingConn) Write(p []byte) (int, error) {
+	if !bytes.Contains(p, []byte("-- ping")) {
+		c.writes.Add(1)
+	}
+	return c.Conn.Write(p)
+}
