@@ -1,11 +1,17 @@
 package web_test
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"polls/app/apptest"
+	"polls/app/tenant"
+	"polls/app/web"
+	"polls/views"
 )
 
 // TestPagesMakeNoAvoidableRoundTrip counts what each public page writes to
@@ -17,8 +23,18 @@ func TestPagesMakeNoAvoidableRoundTrip(t *testing.T) {
 	tn.Exec(t, `INSERT INTO polls_question (id, question_text, pub_date) VALUES (1, 'Counted?', now() - interval '1 hour');
 		INSERT INTO polls_choice (id, question_id, choice_text, votes) VALUES (1, 1, 'Yes', 0)`)
 	db, writes := apptest.CountedDB(t)
-	srv := apptest.NewServerOn(t, db)
-	c := srv.Client(t)
+	// Routes loaded once from the suite's pool: only requests use the counted one.
+	resolver := tenant.NewResolver(apptest.DB(t).SQL, apptest.URL(t), slog.New(slog.DiscardHandler))
+	if err := resolver.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	set, err := views.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: slog.New(slog.DiscardHandler)}))
+	defer ts.Close()
+	c := (&apptest.Server{URL: ts.URL}).Client(t)
 	token := apptest.CSRF(t, c, tn.Domain, "/polls/")
 
 	vote := url.Values{"csrfmiddlewaretoken": {token}, "choice": {"1"}}
