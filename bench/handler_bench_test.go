@@ -21,7 +21,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"polls/app/apptest"
@@ -134,14 +133,7 @@ func newHandler(b *testing.B, v variant) http.Handler {
 			url = apptest.URL(b) + "?" + v.param
 		}
 	}
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if v.param == "" {
-		cfg.DefaultQueryExecMode = database.DefaultQueryExecMode
-	}
-	db, err := database.OpenConfig(ctx, url, cfg, 20)
+	db, err := database.Open(ctx, url, 20)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -7,8 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"polls/app/database"
 )
 
@@ -18,7 +16,7 @@ import (
 // connection idle for over a second (pgx sends "-- ping") is not counted.
 func CountedDB(t testing.TB) (*database.DB, *atomic.Int64) {
 	t.Helper()
-	cfg, err := pgx.ParseConfig(URL(t))
+	cfg, err := database.ParseConfig(URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +26,6 @@ func CountedDB(t testing.TB) (*database.DB, *atomic.Int64) {
 		c, err := d.DialContext(ctx, network, addr)
 		return countingConn{c, writes}, err
 	}
-	cfg.DefaultQueryExecMode = database.DefaultQueryExecMode
 	db, err := database.OpenConfig(context.Background(), URL(t), cfg, 2)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,16 @@ type DB struct {
 // go as pgx's cached prepared statements unless url chooses a
 // default_query_exec_mode itself (execmode.go says why).
 func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
+	cfg, err := ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	return OpenConfig(ctx, url, cfg, maxConns)
+}
+
+// ParseConfig is the pgx configuration Open uses for url: polls' query mode
+// unless url names one. Callers that adjust it pass it to OpenConfig.
+func ParseConfig(url string) (*pgx.ConnConfig, error) {
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
@@ -35,7 +45,7 @@ func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 	if !namesExecMode(url) {
 		cfg.DefaultQueryExecMode = DefaultQueryExecMode
 	}
-	return OpenConfig(ctx, url, cfg, maxConns)
+	return cfg, nil
 }
 
 // OpenConfig is Open with a pgx configuration the caller has adjusted (the
