@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -112,10 +113,31 @@ func TestFailedScopingIsReportedAndTheConnectionStaysClean(t *testing.T) {
 	if !errors.As(scopeErr, &pgErr) || !strings.Contains(pgErr.Message, `role "polls_tenant_no_such_role" does not exist`) {
 		t.Fatalf("ScopeErr() = %v, want the missing role named (the query itself said %v)", scopeErr, queryErr)
 	}
-	if err := tx.Commit(ctx); !errors.Is(err, scopeErr) && (err == nil || err.Error() != scopeErr.Error()) {
+	if err := tx.Commit(ctx); err == nil || err.Error() != scopeErr.Error() {
 		t.Fatalf("Commit() = %v, want the scoping error %v", err, scopeErr)
 	}
 	if status := txStatus(t, db); status != 'I' {
 		t.Fatalf("after the failed transaction the pooled connection's status is %q, want idle", status)
+	}
+}
+
+func TestTenantTransactionRefusesAPoolNotOpenedByPolls(t *testing.T) {
+	a := apptest.NewTenant(t)
+	cfg, err := pgx.ParseConfig(apptest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := stdlib.OpenDB(*cfg) // no database.Ahead on its connections
+	defer plain.Close()
+	tx, err := tenant.Begin(context.Background(), plain, a.Schema)
+	if err == nil {
+		tx.Rollback()
+		t.Fatal("Begin on a plain pgx pool succeeded, want it refused")
+	}
+	if !strings.Contains(err.Error(), "database.Open") {
+		t.Fatalf("got %v, want it to say the pool must come from database.Open", err)
+	}
+	if n := plain.Stats().InUse; n != 0 {
+		t.Fatalf("the refused Begin kept %d connections", n)
 	}
 }

@@ -20,7 +20,7 @@ import (
 // behind PgBouncer in transaction mode.
 type Tx struct {
 	conn   *sql.Conn
-	ahead  *database.Ahead // holds the opening statements until the first query; nil if they were sent alone
+	ahead  *database.Ahead // holds the opening statements until the first query
 	schema string
 	done   bool
 }
@@ -52,14 +52,11 @@ func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) 
 		tx.ahead = database.AheadOf(dc)
 		return nil
 	})
-	if tx.ahead != nil {
-		tx.ahead.Hold(q)
-		return tx, nil
+	if tx.ahead == nil {
+		conn.Close()
+		return nil, errors.New("tenant transactions need a pool opened by database.Open")
 	}
-	if _, err := conn.ExecContext(ctx, q); err != nil {
-		discard(conn)
-		return nil, tx.beginError(err)
-	}
+	tx.ahead.Hold(q)
 	return tx, nil
 }
 
@@ -67,22 +64,15 @@ func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) 
 // PostgreSQL (a missing role, say): the queries after them then only say the
 // transaction is aborted, so this is the error worth reporting.
 func (t *Tx) ScopeErr() error {
-	if t.ahead == nil {
-		return nil
-	}
 	if err := t.ahead.Err(); err != nil {
-		return t.beginError(err)
+		return fmt.Errorf("begin tenant transaction for %s: %w", t.schema, err)
 	}
 	return nil
 }
 
-func (t *Tx) beginError(err error) error {
-	return fmt.Errorf("begin tenant transaction for %s: %w", t.schema, err)
-}
-
 // unsent reports, and forgets, opening statements that never left: then the
 // transaction does not exist on the server and ending it needs no round trip.
-func (t *Tx) unsent() bool { return t.ahead != nil && t.ahead.Drop() }
+func (t *Tx) unsent() bool { return t.ahead.Drop() }
 
 // Gorm returns a GORM handle bound to this transaction.
 func (t *Tx) Gorm(ctx context.Context, base *gorm.DB) *gorm.DB {
