@@ -31,11 +31,12 @@ func NewServer(t testing.TB) *Server {
 }
 
 // NewServerOn is NewServer with requests served from db (a pool through
-// PgBouncer, say); db.URL is where the route cache LISTENs.
+// PgBouncer, or one whose traffic is counted); the route cache reads and
+// LISTENs through the suite's own connection, so db carries requests only.
 func NewServerOn(t testing.TB, db *database.DB) *Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	resolver := tenant.NewResolver(db.SQL, db.URL, log)
+	resolver := tenant.NewResolver(DB(t).SQL, URL(t), log)
 	if err := resolver.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -1,17 +1,11 @@
 package web_test
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 
 	"polls/app/apptest"
-	"polls/app/tenant"
-	"polls/app/web"
-	"polls/views"
 )
 
 // TestPagesMakeNoAvoidableRoundTrip counts what each public page writes to
@@ -23,18 +17,7 @@ func TestPagesMakeNoAvoidableRoundTrip(t *testing.T) {
 	tn.Exec(t, `INSERT INTO polls_question (id, question_text, pub_date) VALUES (1, 'Counted?', now() - interval '1 hour');
 		INSERT INTO polls_choice (id, question_id, choice_text, votes) VALUES (1, 1, 'Yes', 0)`)
 	db, writes := apptest.CountedDB(t)
-	// Routes loaded once from the suite's pool: only requests use the counted one.
-	resolver := tenant.NewResolver(apptest.DB(t).SQL, apptest.URL(t), slog.New(slog.DiscardHandler))
-	if err := resolver.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	set, err := views.Parse()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: slog.New(slog.DiscardHandler)}))
-	defer ts.Close()
-	c := (&apptest.Server{URL: ts.URL}).Client(t)
+	c := apptest.NewServerOn(t, db).Client(t)
 	token := apptest.CSRF(t, c, tn.Domain, "/polls/")
 
 	vote := url.Values{"csrfmiddlewaretoken": {token}, "choice": {"1"}}
