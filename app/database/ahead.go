@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -23,10 +24,13 @@ import (
 type Ahead struct {
 	net.Conn
 
-	mu      sync.Mutex
-	held    []byte // the Query message not yet sent
-	pending int    // sent Query messages whose answers are still to be removed
-	err     error  // what PostgreSQL answered the last sent held statements, if it failed
+	mu   sync.Mutex
+	held []byte // the Query message not yet sent
+	err  error  // what PostgreSQL answered the last sent held statements, if it failed
+
+	// pending counts sent Query messages whose answers are still to be
+	// removed; atomic, so that reading a reply costs no lock when it is 0.
+	pending atomic.Int32
 
 	in framer // only Read touches it; pgconn never reads from two goroutines at once
 }
@@ -86,7 +90,7 @@ func (a *Ahead) Write(p []byte) (int, error) {
 	held := a.held
 	if held != nil {
 		a.held = nil
-		a.pending++
+		a.pending.Add(1)
 	}
 	a.mu.Unlock()
 	if held == nil {
@@ -113,9 +117,7 @@ func (a *Ahead) Read(p []byte) (int, error) {
 // startMessage decides, at the first byte of each message from the server,
 // whether it answers held statements and so is removed.
 func (a *Ahead) startMessage(typ byte) (drop bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.pending == 0 {
+	if a.pending.Load() == 0 {
 		return false
 	}
 	switch typ {
@@ -127,15 +129,15 @@ func (a *Ahead) startMessage(typ byte) (drop bool) {
 
 // endMessage records a removed message once it is complete.
 func (a *Ahead) endMessage(typ byte, body []byte) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	switch typ {
 	case 'E':
+		a.mu.Lock()
 		if a.err == nil {
 			a.err = decodeError(body)
 		}
+		a.mu.Unlock()
 	case 'Z':
-		a.pending--
+		a.pending.Add(-1)
 	}
 }
 

@@ -9,6 +9,13 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// newAheadPending is an Ahead that has sent one held message.
+func newAheadPending() *Ahead {
+	a := &Ahead{}
+	a.pending.Store(1)
+	return a
+}
+
 // message builds one server message.
 func message(typ byte, body string) []byte {
 	m := append([]byte{typ, 0, 0, 0, 0}, body...)
@@ -61,18 +68,18 @@ func TestFramerRemovesOnlyTheHeldStatementsAnswer(t *testing.T) {
 
 	// Every chunk size from one byte up splits headers and bodies everywhere.
 	for size := 1; size <= 64; size++ {
-		a := &Ahead{pending: 1}
+		a := newAheadPending()
 		got := feed(a, stream, func() int { return size })
 		if !bytes.Equal(got, want) {
 			t.Fatalf("chunks of %d: got %d bytes, want %d: the held answer was not removed exactly", size, len(got), len(want))
 		}
-		if a.pending != 0 || a.Err() != nil {
-			t.Fatalf("chunks of %d: pending %d, err %v; want 0 and nil", size, a.pending, a.Err())
+		if a.pending.Load() != 0 || a.Err() != nil {
+			t.Fatalf("chunks of %d: pending %d, err %v; want 0 and nil", size, a.pending.Load(), a.Err())
 		}
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 200 {
-		a := &Ahead{pending: 1}
+		a := newAheadPending()
 		if got := feed(a, stream, func() int { return 1 + rng.IntN(300) }); !bytes.Equal(got, want) {
 			t.Fatal("random chunks: the held answer was not removed exactly")
 		}
@@ -92,7 +99,7 @@ func TestFramerKeepsTheHeldStatementsError(t *testing.T) {
 		message('C', "BEGIN\x00"), message('C', "SET\x00"),
 		message('E', errorBody("22023", `role "nobody_here" does not exist`)), message('Z', "E"))
 	for size := 1; size <= 40; size++ {
-		a := &Ahead{pending: 1}
+		a := newAheadPending()
 		if got := feed(a, stream, func() int { return size }); !bytes.Equal(got, query) {
 			t.Fatalf("chunks of %d: the failed held answer was not removed exactly", size)
 		}
