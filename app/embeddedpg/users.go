@@ -33,6 +33,13 @@ func (s *Server) leaveUsers() (last bool) {
 	if s.users == nil {
 		return true
 	}
+	// A child this process is starting (pg_ctl, say) shares our descriptor,
+	// and with it our lock, from fork until exec: the probe below would then
+	// see a user that is not there and leave the server running. Forks hold
+	// ForkLock for writing until the child has exec'd, so none is midway
+	// while we hold it for reading.
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
 	s.users.Close() // releases the shared lock
 	s.users = nil
 	f, err := os.OpenFile(s.dataDir+".users", os.O_RDWR, 0o600)
