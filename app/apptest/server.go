@@ -1,6 +1,7 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"polls/app/database"
@@ -22,20 +24,40 @@ import (
 type Server struct {
 	URL      string // http://127.0.0.1:PORT
 	Resolver *tenant.Resolver
+	Logs     *Logs // everything the application logged, in the text format
+}
+
+// Options changes what NewServerWith builds; the zero value is what `polls
+// serve` builds with the default settings.
+type Options struct {
+	// DB serves the requests (a pool through PgBouncer, or one whose traffic
+	// is counted); nil means the suite's. The route cache always reads and
+	// LISTENs through the suite's own connection, so DB carries requests only.
+	DB        *database.DB
+	Isolation tenant.Isolation // the zero value means roles, as serve's default
 }
 
 // NewServer starts the application exactly as `polls serve` builds it.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	return NewServerOn(t, DB(t))
+	return NewServerWith(t, Options{})
 }
 
-// NewServerOn is NewServer with requests served from db (a pool through
-// PgBouncer, or one whose traffic is counted); the route cache reads and
-// LISTENs through the suite's own connection, so db carries requests only.
+// NewServerOn is NewServer with requests served from db.
 func NewServerOn(t testing.TB, db *database.DB) *Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return NewServerWith(t, Options{DB: db})
+}
+
+// NewServerWith starts the application as `polls serve` builds it, changed by opts.
+func NewServerWith(t testing.TB, opts Options) *Server {
+	t.Helper()
+	db := opts.DB
+	if db == nil {
+		db = DB(t)
+	}
+	logs := &Logs{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	resolver := tenant.NewResolver(DB(t).SQL, URL(t), log)
 	if err := resolver.Reload(context.Background()); err != nil {
 		t.Fatal(err)
@@ -47,9 +69,28 @@ func NewServerOn(t testing.TB, db *database.DB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log}))
+	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation}))
 	t.Cleanup(ts.Close)
-	return &Server{URL: ts.URL, Resolver: resolver}
+	return &Server{URL: ts.URL, Resolver: resolver, Logs: logs}
+}
+
+// Logs collects a server's log lines; safe for the server's goroutines.
+type Logs struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *Logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// String returns everything logged so far.
+func (l *Logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // Client returns a browser-like client: it sends every request to the server

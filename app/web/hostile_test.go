@@ -123,7 +123,7 @@ func TestHostileFormFields(t *testing.T) {
 	client := srv.Client(t)
 	token := apptest.CSRF(t, client, a.Domain, "/polls/")
 	var qid int64
-	apptest.DB(t).SQL.QueryRow(`SELECT id FROM "` + a.Schema + `".polls_question`).Scan(&qid)
+	a.Scan(t, &qid, `SELECT id FROM polls_question`)
 	for _, choice := range []string{"1 OR 1=1", "1; DROP TABLE polls_choice", "<script>alert(1)</script>", "\xff\xfe", "99999999999999999999999"} {
 		resp, body := apptest.Post(t, client, a.Domain, fmt.Sprintf("/polls/%d/vote/", qid),
 			url.Values{"choice": {choice}, "csrfmiddlewaretoken": {token}})
@@ -135,7 +135,7 @@ func TestHostileFormFields(t *testing.T) {
 		}
 	}
 	var votes int
-	apptest.DB(t).SQL.QueryRow(`SELECT coalesce(sum(votes), 0) FROM "` + a.Schema + `".polls_choice`).Scan(&votes)
+	a.Scan(t, &votes, `SELECT coalesce(sum(votes), 0) FROM polls_choice`)
 	if votes != 0 {
 		t.Fatalf("hostile choices counted %d votes, want 0", votes)
 	}
@@ -180,7 +180,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 func TestMissingTrailingSlashRedirects(t *testing.T) {
 	srv, a, _ := hostileSetup(t)
 	var qid int64
-	apptest.DB(t).SQL.QueryRow(`SELECT id FROM "` + a.Schema + `".polls_question`).Scan(&qid)
+	a.Scan(t, &qid, `SELECT id FROM polls_question`)
 	client := srv.Client(t)
 	for path, want := range map[string]string{
 		"/polls":                              "/polls/",
