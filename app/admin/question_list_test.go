@@ -105,8 +105,11 @@ func TestQuestionChangeListPaginates(t *testing.T) {
 	} {
 		body := s.getOK(t, "/admin/polls/question/"+tt.query)
 		got := questionTexts(body)
-		if len(got) != tt.rows || got[0] != tt.first || got[len(got)-1] != tt.last {
-			t.Errorf("%s: got %d rows %q..%q, want %d rows %q..%q", tt.query, len(got), got[0], got[len(got)-1], tt.rows, tt.first, tt.last)
+		if len(got) != tt.rows {
+			t.Fatalf("%s: got %d rows, want %d", tt.query, len(got), tt.rows)
+		}
+		if got[0] != tt.first || got[len(got)-1] != tt.last {
+			t.Errorf("%s: got rows %q..%q, want %q..%q", tt.query, got[0], got[len(got)-1], tt.first, tt.last)
 		}
 		if !strings.Contains(body, "205 questions") || !strings.Contains(body, `href="/admin/polls/question/?o=1&amp;p=2"`) && tt.query != "?o=1&p=2" {
 			t.Errorf("%s: got no count or page links", tt.query)
