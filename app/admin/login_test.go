@@ -201,8 +201,11 @@ func TestSessionOfDemotedUserNoLongerEnters(t *testing.T) {
 }
 
 func TestRepeatedFailedLoginsAreThrottled(t *testing.T) {
-	s := newSite(t)
+	// Two tenants on one server, so one throttle: only its key keeps them apart.
+	sites := newSites(t, 2)
+	s, other := sites[0], sites[1]
 	s.addUser(t, superuser)
+	other.addUser(t, superuser)
 	s.addUser(t, staffUser)
 	wrong := url.Values{"username": {superuser.name}, "password": {"not it"}}
 	for i := 1; i <= 5; i++ {
@@ -224,10 +227,14 @@ func TestRepeatedFailedLoginsAreThrottled(t *testing.T) {
 	if s.cookie("sessionid") != "" {
 		t.Errorf("got a session cookie while throttled, want none")
 	}
-	// Another username from the same address, and the same username on
-	// another tenant, are counted apart.
-	s.browser(t).login(t, staffUser)
-	other := newSite(t)
-	other.addUser(t, superuser)
-	other.login(t, superuser)
+	// The same username from the same address on another tenant of the same
+	// server is counted apart, and so is another username on this tenant.
+	resp, _ = other.post(t, "/admin/login/", url.Values{"username": {superuser.name}, "password": {superuser.password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("same username on another tenant: got %d, want 303 (throttled separately)", resp.StatusCode)
+	}
+	resp, _ = s.browser(t).post(t, "/admin/login/", url.Values{"username": {staffUser.name}, "password": {staffUser.password}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("another username on the same tenant: got %d, want 303 (throttled separately)", resp.StatusCode)
+	}
 }
