@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 const msgBadLogin = "Please enter the correct username and password for a staff account."
@@ -139,9 +141,50 @@ func TestLoginRefusals(t *testing.T) {
 func TestLoginWithoutCSRFTokenIsRefused(t *testing.T) {
 	s := newSite(t)
 	s.addUser(t, superuser)
-	resp, _ := s.post(t, "/admin/login/", url.Values{"username": {superuser.name}, "password": {superuser.password}, "csrfmiddlewaretoken": {"forged"}})
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("login with a wrong CSRF token: got %d, want 403", resp.StatusCode)
+	// A token the site really issued, but to another browser.
+	issued := apptest.CSRF(t, s.browser(t).client, s.Domain, "/admin/login/")
+	for _, tt := range []struct {
+		name   string
+		cookie bool   // the browser holds its csrftoken cookie
+		field  string // the form's csrfmiddlewaretoken
+		send   bool   // whether the form has that field at all
+	}{
+		{name: "no token field", cookie: true},
+		{name: "empty token field", cookie: true, send: true},
+		{name: "another browser's token", cookie: true, field: issued, send: true},
+		{name: "no cookie, another browser's token", field: issued, send: true},
+		{name: "no cookie, no token field"},
+		{name: "no cookie, empty token field", send: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := s.browser(t)
+			if tt.cookie {
+				apptest.CSRF(t, b.client, b.Domain, "/admin/login/")
+			}
+			// The right credentials: only the token can be why they are refused.
+			form := url.Values{"username": {superuser.name}, "password": {superuser.password}}
+			if tt.send {
+				form.Set("csrfmiddlewaretoken", tt.field)
+			}
+			resp, body := apptest.Post(t, b.client, b.Domain, "/admin/login/", form)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "CSRF check failed") {
+				t.Errorf("got %d, want 403 with the CSRF message; body:\n%s", resp.StatusCode, body)
+			}
+			if b.cookie("sessionid") != "" {
+				t.Errorf("got a sessionid cookie, want none")
+			}
+			if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
+				t.Errorf("sessions stored: got %d, want 0", n)
+			}
+			if n := s.scalar(t, "SELECT count(*) FROM auth_user WHERE last_login IS NOT NULL"); n != 0 {
+				t.Errorf("users with last_login set: got %d, want 0", n)
+			}
+		})
+	}
+	// The same credentials with the browser's own token do log in.
+	s.login(t, superuser)
+	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 1 {
+		t.Errorf("sessions after a login with the token: got %d, want 1", n)
 	}
 }
 
