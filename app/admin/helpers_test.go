@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -99,11 +100,38 @@ func (s site) getOK(t *testing.T, path string) string {
 // post posts a form with the browser's CSRF token.
 func (s site) post(t *testing.T, path string, form url.Values) (*http.Response, string) {
 	t.Helper()
+	return s.postWithHeader(t, path, form, nil)
+}
+
+// postWithHeader is post with extra request headers, such as the ones a
+// proxy, or someone pretending to be one, adds.
+func (s site) postWithHeader(t *testing.T, path string, form url.Values, header http.Header) (*http.Response, string) {
+	t.Helper()
 	f := url.Values{"csrfmiddlewaretoken": {apptest.CSRF(t, s.client, s.Domain, "/admin/login/")}}
 	for k, v := range form {
 		f[k] = v
 	}
-	return apptest.Post(t, s.client, s.Domain, path, f)
+	if header == nil {
+		return apptest.Post(t, s.client, s.Domain, path, f)
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://"+s.Domain+path, strings.NewReader(f.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(body)
 }
 
 // postRedirect posts a form that must redirect, and returns where to.

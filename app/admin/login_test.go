@@ -3,6 +3,7 @@ package admin_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -135,6 +136,30 @@ func TestLoginRefusals(t *testing.T) {
 	})
 	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
 		t.Errorf("sessions after refused logins: got %d, want 0", n)
+	}
+}
+
+func TestForgedForwardedForBuysNoFreshAttempts(t *testing.T) {
+	s := newSite(t)
+	s.addUser(t, superuser)
+	// No proxy is trusted, so these headers come from the client itself: each
+	// request claims another address.
+	forged := func(i int) http.Header {
+		addr := fmt.Sprintf("203.0.113.%d", i)
+		return http.Header{"X-Forwarded-For": {addr}, "X-Real-Ip": {addr}}
+	}
+	wrong := url.Values{"username": {superuser.name}, "password": {"not it"}}
+	for i := 1; i <= 5; i++ {
+		if resp, _ := s.postWithHeader(t, "/admin/login/", wrong, forged(i)); resp.StatusCode != http.StatusOK {
+			t.Fatalf("failed login %d: got %d, want 200", i, resp.StatusCode)
+		}
+	}
+	resp, _ := s.postWithHeader(t, "/admin/login/", url.Values{"username": {superuser.name}, "password": {superuser.password}}, forged(6))
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("login after 5 failures, each with a different forged X-Forwarded-For and X-Real-IP: got %d, want 429", resp.StatusCode)
+	}
+	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
+		t.Errorf("sessions after a throttled login: got %d, want 0", n)
 	}
 }
 
