@@ -46,7 +46,9 @@ func run(t *testing.T, extraEnv map[string]string, args ...string) (string, int)
 
 func TestMigrateTwiceIsANoOpTheSecondTime(t *testing.T) {
 	apptest.NewTenant(t)
-	run(t, nil, "migrate")
+	if out, code := run(t, nil, "migrate"); code != 0 {
+		t.Fatalf("first migrate exited %d:\n%s", code, out)
+	}
 	out, code := run(t, nil, "migrate")
 	if code != 0 {
 		t.Fatalf("second migrate exited %d:\n%s", code, out)
@@ -114,7 +116,9 @@ func TestCreateTenantRefusesBadInput(t *testing.T) {
 		})
 	}
 	var n int
-	apptest.DB(t).SQL.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname IN ('okname', 'a;drop schema public')`).Scan(&n)
+	if err := apptest.DB(t).SQL.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname IN ('okname', 'a;drop schema public')`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatalf("a refused createtenant left %d schemas", n)
 	}
@@ -126,8 +130,12 @@ func TestTenantCreatedWhileServingIsServedAtOnce(t *testing.T) {
 	schema := "t_" + apptest.RandomName(10)
 	domain := "live-" + apptest.RandomName(6) + ".test"
 	t.Cleanup(func() {
-		apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`)
-		apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema)
+		if _, err := apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		if _, err := apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema); err != nil {
+			t.Errorf("delete tenant %s: %v", schema, err)
+		}
 	})
 	if code, _ := apptest.Get(t, client, domain, "/polls/"); code != http.StatusNotFound {
 		t.Fatalf("before createtenant got %d, want 404", code)
@@ -157,9 +165,13 @@ func TestTenantsLists(t *testing.T) {
 func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(bad, []byte("database:\n  max_conns: 0\n"), 0o644)
+	if err := os.WriteFile(bad, []byte("database:\n  max_conns: 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	typo := filepath.Join(dir, "typo.yaml")
-	os.WriteFile(typo, []byte("adr: 1.2.3.4:80\n"), 0o644)
+	if err := os.WriteFile(typo, []byte("adr: 1.2.3.4:80\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		args     []string

@@ -109,8 +109,12 @@ func TestDeleteTenantAsksFirst(t *testing.T) {
 	})
 	var schemas, roles int
 	db := apptest.DB(t).SQL
-	db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, tn.Schema).Scan(&schemas)
-	db.QueryRow(`SELECT count(*) FROM pg_roles WHERE rolname = $1`, tenant.RoleFor(tn.Schema)).Scan(&roles)
+	if err := db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, tn.Schema).Scan(&schemas); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM pg_roles WHERE rolname = $1`, tenant.RoleFor(tn.Schema)).Scan(&roles); err != nil {
+		t.Fatal(err)
+	}
 	if schemas != 0 || roles != 0 {
 		t.Fatalf("after delete: %d schemas and %d roles left, want none", schemas, roles)
 	}

@@ -88,7 +88,11 @@ func TestCheckCanCreateRolesNamesThePrivilege(t *testing.T) {
 	if _, err := db.SQL.ExecContext(ctx, `CREATE ROLE `+user+` LOGIN`); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.SQL.Exec(`DROP ROLE ` + user) })
+	t.Cleanup(func() {
+		if _, err := db.SQL.Exec(`DROP ROLE ` + user); err != nil {
+			t.Errorf("drop role %s: %v", user, err)
+		}
+	})
 	cfg, err := pgx.ParseConfig(apptest.URL(t))
 	if err != nil {
 		t.Fatal(err)

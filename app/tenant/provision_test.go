@@ -30,8 +30,12 @@ func newResolver(t *testing.T) *tenant.Resolver {
 func dropAfter(t *testing.T, schema string) {
 	t.Cleanup(func() {
 		db := apptest.DB(t).SQL
-		db.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`)
-		db.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema)
+		if _, err := db.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+		if _, err := db.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema); err != nil {
+			t.Errorf("delete tenant %s: %v", schema, err)
+		}
 	})
 }
 
@@ -100,7 +104,9 @@ func TestCreateRecoversFromAKilledRun(t *testing.T) {
 		t.Fatalf("tenant not routable after the rerun: %v", err)
 	}
 	var leftover bool
-	db.QueryRow(`SELECT to_regclass($1) IS NOT NULL`, schema+".leftover").Scan(&leftover)
+	if err := db.QueryRow(`SELECT to_regclass($1) IS NOT NULL`, schema+".leftover").Scan(&leftover); err != nil {
+		t.Fatal(err)
+	}
 	if leftover {
 		t.Fatal("the rerun kept the killed run's half-built schema")
 	}
@@ -182,9 +188,13 @@ func assertNoTrace(t *testing.T, schema, domain string) {
 	ctx := context.Background()
 	db := apptest.DB(t).SQL
 	var rows, schemas int
-	db.QueryRow(`SELECT count(*) FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
-		WHERE t.schema_name = $1 OR d.domain = $2`, schema, domain).Scan(&rows)
-	db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&schemas)
+	if err := db.QueryRow(`SELECT count(*) FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
+		WHERE t.schema_name = $1 OR d.domain = $2`, schema, domain).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&schemas); err != nil {
+		t.Fatal(err)
+	}
 	if rows != 0 || schemas != 0 {
 		t.Fatalf("after a failed Create: %d registry rows and %d schemas remain, want none", rows, schemas)
 	}
