@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -148,9 +149,11 @@ func TestConcurrentCreatesOfOneDomain(t *testing.T) {
 	domain := "same-" + apptest.RandomName(8) + ".test"
 	const n = 4
 	errs := make([]error, n)
+	schemas := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		schema := "t_" + apptest.RandomName(10)
+		schemas[i] = schema
 		dropAfter(t, schema)
 		wg.Add(1)
 		go func() {
@@ -159,14 +162,28 @@ func TestConcurrentCreatesOfOneDomain(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	winner := ""
 	wins := 0
-	for _, err := range errs {
-		if err == nil {
+	for i, err := range errs {
+		var exists *tenant.ExistsError
+		switch {
+		case err == nil:
 			wins++
+			winner = schemas[i]
+		case !errors.As(err, &exists) || !strings.Contains(err.Error(), "already used"):
+			t.Errorf("losing Create got %v, want an ExistsError saying the domain is already used", err)
 		}
 	}
 	if wins != 1 {
 		t.Fatalf("%d concurrent Creates of one domain succeeded, want exactly 1 (errors: %v)", wins, errs)
+	}
+	var owner string
+	if err := apptest.DB(t).SQL.QueryRow(`SELECT t.schema_name FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
+		WHERE d.domain = $1`, domain).Scan(&owner); err != nil {
+		t.Fatal(err)
+	}
+	if owner != winner {
+		t.Fatalf("%s is registered to %s, want the winning Create's %s", domain, owner, winner)
 	}
 }
 
