@@ -48,8 +48,10 @@ func TestPostgreSQLRefusesCrossTenantAccess(t *testing.T) {
 	}
 	// A path switched by hand skips a schema the role may not use, so the
 	// other tenant's table is simply not found.
-	if err := asTenant(t, a, `SET LOCAL search_path TO "`+b.Schema+`"; SELECT * FROM polls_question`); err == nil {
-		t.Fatal("reading another tenant's table through a hand-set search_path succeeded")
+	err := asTenant(t, a, `SET LOCAL search_path TO "`+b.Schema+`"; SELECT * FROM polls_question`)
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42P01" {
+		t.Fatalf("through a hand-set search_path got %v, want PostgreSQL's undefined_table (42P01)", err)
 	}
 	if err := asTenant(t, a, `SELECT * FROM polls_question`); err != nil {
 		t.Fatalf("own table: %v", err)
