@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"polls/app/config"
 	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
@@ -35,6 +36,9 @@ type Options struct {
 	// LISTENs through the suite's own connection, so DB carries requests only.
 	DB        *database.DB
 	Isolation tenant.Isolation // the zero value means roles, as serve's default
+	// Config changes the settings the server is built from (request limits);
+	// nil means config.yaml's defaults, as serve with no config file.
+	Config func(*config.Config)
 }
 
 // NewServer starts the application exactly as `polls serve` builds it.
@@ -69,7 +73,18 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation}))
+	cfg := config.Default()
+	if opts.Config != nil {
+		opts.Config(&cfg)
+	}
+	probe := &database.Probe{URL: URL(t)}
+	t.Cleanup(probe.Close)
+	ts := httptest.NewUnstartedServer(web.New(web.Deps{
+		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
+		Limits: web.LimitsFrom(cfg), Ready: probe.Check,
+	}))
+	ts.Listener = web.LimitPerClient(ts.Listener, cfg.Server.MaxConnsPerClient, log)
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &Server{URL: ts.URL, Resolver: resolver, Logs: logs}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
 	"polls/views"
@@ -61,11 +62,23 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 	if err != nil {
 		return err
 	}
-	handler := web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge})
+	if warning, err := database.CheckCapacity(ctx, db, cfg.Database.MaxConns); err != nil {
+		log.Warn("could not compare the pool with the server's connection limit", "err", err)
+	} else if warning != "" {
+		log.Warn(warning)
+	}
+	probe := &database.Probe{URL: db.URL}
+	defer probe.Close()
+	handler := web.New(web.Deps{
+		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge,
+		Limits: web.LimitsFrom(cfg),
+		Ready:  probe.Check,
+	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+	ln = web.LimitPerClient(ln, cfg.Server.MaxConnsPerClient, log)
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

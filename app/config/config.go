@@ -19,6 +19,7 @@ import (
 // Config is every setting polls reads. The YAML keys are documented in config.yaml.
 type Config struct {
 	Addr     string   `yaml:"addr"`
+	Server   Server   `yaml:"server"`
 	Database Database `yaml:"database"`
 	Migrate  Migrate  `yaml:"migrate"`
 	Session  Session  `yaml:"session"`
@@ -26,11 +27,45 @@ type Config struct {
 	Tenancy  Tenancy  `yaml:"tenancy"`
 }
 
-// Tenancy chooses how strongly PostgreSQL keeps tenants apart.
+// Server bounds what one request and one client may take.
+type Server struct {
+	// RequestTimeout bounds a request's database work: the wait for a
+	// connection, each statement, each lock wait.
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// MaxConnsPerClient caps the connections one client address holds open; 0: no cap.
+	MaxConnsPerClient int `yaml:"max_conns_per_client"`
+}
+
+// Tenancy chooses how strongly PostgreSQL keeps tenants apart, and how the
+// pool is shared between them.
 type Tenancy struct {
 	// Isolation is "roles" (each schema owned by its own role, every request
 	// run as it) or "search_path" (the search_path alone, as django-tenants).
 	Isolation string `yaml:"isolation"`
+	// MaxConnsPerTenant caps the connections one tenant holds at once; 0
+	// means a quarter of database.max_conns, at least 2 (PerTenantConns).
+	MaxConnsPerTenant int `yaml:"max_conns_per_tenant"`
+	// QueuePerTenant is how many more of a tenant's requests may wait for one
+	// of its connections; 0 means four times its connections (PerTenantQueue).
+	QueuePerTenant int `yaml:"queue_per_tenant"`
+	// RateLimit is each tenant's requests per second; 0: no limit.
+	RateLimit float64 `yaml:"rate_limit"`
+}
+
+// PerTenantConns is tenancy.max_conns_per_tenant with its default applied.
+func (c Config) PerTenantConns() int {
+	if c.Tenancy.MaxConnsPerTenant > 0 {
+		return c.Tenancy.MaxConnsPerTenant
+	}
+	return max(2, c.Database.MaxConns/4)
+}
+
+// PerTenantQueue is tenancy.queue_per_tenant with its default applied.
+func (c Config) PerTenantQueue() int {
+	if c.Tenancy.QueuePerTenant > 0 {
+		return c.Tenancy.QueuePerTenant
+	}
+	return 4 * c.PerTenantConns()
 }
 
 // Database says where PostgreSQL is, or where the private one keeps its data.
@@ -72,6 +107,7 @@ func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.M
 func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
+		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128},
 		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
@@ -168,6 +204,21 @@ func (c Config) Validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		return &Error{Key: "log.format", Msg: fmt.Sprintf("%q is not text or json", c.Log.Format)}
+	}
+	if c.Server.RequestTimeout < 100*time.Millisecond || c.Server.RequestTimeout > 10*time.Minute {
+		return &Error{Key: "server.request_timeout", Msg: fmt.Sprintf("%s is out of range 100ms..10m", c.Server.RequestTimeout)}
+	}
+	if c.Server.MaxConnsPerClient < 0 {
+		return &Error{Key: "server.max_conns_per_client", Msg: fmt.Sprintf("%d is negative (0 means no cap)", c.Server.MaxConnsPerClient)}
+	}
+	if c.Tenancy.MaxConnsPerTenant < 0 || c.Tenancy.MaxConnsPerTenant > c.Database.MaxConns {
+		return &Error{Key: "tenancy.max_conns_per_tenant", Msg: fmt.Sprintf("%d is out of range 0..database.max_conns (%d)", c.Tenancy.MaxConnsPerTenant, c.Database.MaxConns)}
+	}
+	if c.Tenancy.QueuePerTenant < 0 {
+		return &Error{Key: "tenancy.queue_per_tenant", Msg: fmt.Sprintf("%d is negative (0 means four times the tenant's connections)", c.Tenancy.QueuePerTenant)}
+	}
+	if c.Tenancy.RateLimit < 0 {
+		return &Error{Key: "tenancy.rate_limit", Msg: fmt.Sprintf("%g is negative (0 means no limit)", c.Tenancy.RateLimit)}
 	}
 	if c.Tenancy.Isolation != "roles" && c.Tenancy.Isolation != "search_path" {
 		return &Error{Key: "tenancy.isolation", Msg: fmt.Sprintf("%q is not roles or search_path", c.Tenancy.Isolation)}

@@ -1,29 +1,22 @@
 package polls_test
 
 import (
-	"bytes"
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"polls/app/apptest"
-	"polls/app/tenant"
-	"polls/app/web"
-	"polls/views"
 )
 
 // TestBadInputIsRefusedCleanly sends what browsers and bots send by mistake
 // or on purpose. Each gets its 4xx page, no vote is counted, and nothing is
 // logged as an error (no 500, no stack trace).
 func TestBadInputIsRefusedCleanly(t *testing.T) {
-	srv, logs := newLoggedServer(t)
+	srv := apptest.NewServer(t)
+	logs := srv.Logs
 	s := site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
 	other := site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
 	s.addQuestion(t, 1, "What's up?", "-1 hour")
@@ -127,42 +120,4 @@ func TestBadInputIsRefusedCleanly(t *testing.T) {
 			t.Errorf("got log line %q, want no errors logged", line)
 		}
 	}
-}
-
-// newLoggedServer starts the application as apptest.NewServer does, but keeps
-// what it logs, so a test can check that nothing was logged as an error.
-func newLoggedServer(t *testing.T) (*apptest.Server, *logBuffer) {
-	t.Helper()
-	db := apptest.DB(t)
-	logs := &logBuffer{}
-	log := slog.New(slog.NewTextHandler(logs, nil))
-	resolver := tenant.NewResolver(db.SQL, apptest.URL(t), log)
-	if err := resolver.Reload(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	set, err := views.Parse()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log}))
-	t.Cleanup(ts.Close)
-	return &apptest.Server{URL: ts.URL, Resolver: resolver}, logs
-}
-
-// logBuffer collects log output written by concurrent requests.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"polls/app/apptest"
+	"polls/app/config"
 )
 
 func TestVoteCountsAndRedirectsToResults(t *testing.T) {
@@ -92,10 +93,16 @@ func TestVoteOnFutureOrUnknownQuestionIsNotFound(t *testing.T) {
 }
 
 // TestConcurrentVotesAreAllCounted sends 200 votes for one choice at once:
-// each must be counted, which only an atomic UPDATE guarantees.
+// each must be counted, which only an atomic UPDATE guarantees. The server's
+// per-tenant queue and per-client cap are raised to let all 200 in at once
+// (the defaults would answer some with 503 or 429: limits_test.go).
 func TestConcurrentVotesAreAllCounted(t *testing.T) {
 	const voters = 200
-	s := newSite(t)
+	srv := apptest.NewServerWith(t, apptest.Options{Config: func(c *config.Config) {
+		c.Tenancy.QueuePerTenant = voters
+		c.Server.MaxConnsPerClient = 0
+	}})
+	s := site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
 	s.addQuestion(t, 1, "What's up?", "-1 hour")
 	s.addChoice(t, 10, 1, "Not much", 0)
 	form := url.Values{

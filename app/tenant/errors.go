@@ -1,7 +1,10 @@
 package tenant
 
 import (
+	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // UnknownHostError is a request whose Host names no tenant.
@@ -15,3 +18,37 @@ func (e *UnknownHostError) Error() string { return fmt.Sprintf("No tenant for ho
 type ExistsError struct{ Msg string }
 
 func (e *ExistsError) Error() string { return e.Msg }
+
+// BusyError is a unit of work that could not get a database connection in
+// time: its tenant already holds its share of the pool and its queue is full,
+// or no connection came free within the request's budget. Nothing was done;
+// the visitor may simply try again.
+type BusyError struct {
+	Schema string
+	Reason string // for the log: which limit acted
+	Err    error  // the wait's own error, if any
+}
+
+func (e *BusyError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("tenant %s busy: %s: %v", e.Schema, e.Reason, e.Err)
+	}
+	return fmt.Sprintf("tenant %s busy: %s", e.Schema, e.Reason)
+}
+
+func (e *BusyError) Unwrap() error { return e.Err }
+
+// MaybeGone reports whether err is what a tenant deleted under a route still
+// cached looks like: its role (42704) or schema (3F000) no longer exists, or
+// its tables (42P01). Resolver.Recheck then tells whether it is gone.
+func MaybeGone(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "42704", "3F000", "42P01":
+		return true
+	}
+	return false
+}

@@ -62,6 +62,21 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 	return s, nil
 }
 
+// Recheck asks the registry itself whether hostHeader still names a tenant,
+// after a request of its cached tenant failed as a deleted tenant's would
+// (MaybeGone). If not, the route is forgotten and the answer is the
+// *UnknownHostError that request should get; otherwise nil.
+func (r *Resolver) Recheck(ctx context.Context, hostHeader string) error {
+	host := HostFromRequest(hostHeader)
+	if _, ok, err := r.lookup(ctx, host); err != nil || ok {
+		return nil
+	}
+	r.mu.Lock()
+	delete(r.routes, host)
+	r.mu.Unlock()
+	return &UnknownHostError{Host: host}
+}
+
 func (r *Resolver) lookup(ctx context.Context, host string) (Site, bool, error) {
 	var s Site
 	var domain string

@@ -14,15 +14,43 @@ import (
 	"polls/app/database"
 )
 
-// Tx is one request's transaction, on one pooled connection, with the
-// search_path set transaction-locally to the tenant's schema. Nothing is set at
-// session level, so the connection is clean again after COMMIT or ROLLBACK, also
-// behind PgBouncer in transaction mode.
+// Tx is one unit of work's transaction, on one pooled connection, with the
+// search_path (and the role, and the time limits) set transaction-locally.
+// Nothing is set at session level, so the connection is clean again after
+// COMMIT or ROLLBACK, also behind PgBouncer in transaction mode.
+//
+// The connection is taken at the first query, not when the Tx is made: work
+// that never queries holds no connection, and no connection waits on anything
+// that happens before (a request's body being read, a tenant's turn).
 type Tx struct {
-	conn   *sql.Conn
-	ahead  *database.Ahead // holds the opening statements until the first query
-	schema string
-	done   bool
+	db      *sql.DB
+	scope   Scope
+	opening string // BEGIN and the SET LOCALs, held in front of the first query
+	gate    Gate   // nil: no per-tenant cap
+
+	conn  *sql.Conn
+	ahead *database.Ahead // holds the opening statements until the first query
+	leave func()          // gives the tenant's share back; nil when none was taken
+	err   error           // why the connection could not be taken, once tried
+	done  bool
+}
+
+// Scope says how a transaction is scoped.
+type Scope struct {
+	Schema string
+	// Role is the role the transaction runs as; "" keeps polls' own user
+	// (maintenance work, which acts as the schema's owner).
+	Role string
+	// Timeout bounds every statement, every lock wait and every idle moment
+	// inside the transaction (statement_timeout, lock_timeout and
+	// idle_in_transaction_session_timeout, set locally); 0 keeps the server's.
+	Timeout time.Duration
+}
+
+// Gate hands out a tenant's share of the pool: Enter waits (within ctx) for a
+// turn and returns the function that gives it back. Shares is polls' gate.
+type Gate interface {
+	Enter(ctx context.Context, schema string) (leave func(), err error)
 }
 
 // Begin opens a transaction scoped to schema only (no role switch): for
@@ -31,53 +59,120 @@ func Begin(ctx context.Context, db *sql.DB, schema string) (*Tx, error) {
 	return BeginAs(ctx, db, schema, "")
 }
 
-// BeginAs takes a connection and opens the tenant's transaction: search_path
-// set to schema and, when role is not empty, the current role switched to the
-// tenant's, so PostgreSQL refuses access to anything the tenant does not own.
-// The opening statements cost no round trip of their own: they travel in
-// front of the transaction's first query (database.Ahead), and a request that
-// sends no query sends nothing at all. Identifiers were validated when the
-// tenant was created and are quoted here.
+// BeginAs opens a transaction of schema as role ("" for none) and takes its
+// connection at once: for commands and tests, whose first query follows
+// straight away. Requests use Open, which waits for the first query.
 func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) {
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("take connection: %w", err)
+	tx := Open(db, Scope{Schema: schema, Role: role}, nil)
+	if _, err := tx.connection(ctx); err != nil {
+		tx.Rollback()
+		return nil, err
 	}
-	q := "BEGIN; SET LOCAL search_path TO " + pgx.Identifier{schema}.Sanitize()
-	if role != "" {
-		q += "; SET LOCAL ROLE " + pgx.Identifier{role}.Sanitize()
-	}
-	tx := &Tx{conn: conn, schema: schema}
-	_ = conn.Raw(func(dc any) error {
-		tx.ahead = database.AheadOf(dc)
-		return nil
-	})
-	if tx.ahead == nil {
-		conn.Close()
-		return nil, errors.New("tenant transactions need a pool opened by database.Open")
-	}
-	tx.ahead.Hold(q)
 	return tx, nil
 }
+
+// Open prepares a transaction scoped by s; the connection is taken (after a
+// turn from gate, if not nil) by the first query. The opening statements cost
+// no round trip of their own: they travel in front of that first query
+// (database.Ahead), and work that sends no query sends nothing at all.
+// Identifiers were validated when the tenant was created and are quoted here.
+func Open(db *sql.DB, s Scope, gate Gate) *Tx {
+	q := "BEGIN; SET LOCAL search_path TO " + pgx.Identifier{s.Schema}.Sanitize()
+	if s.Role != "" {
+		q += "; SET LOCAL ROLE " + pgx.Identifier{s.Role}.Sanitize()
+	}
+	if ms := s.Timeout.Milliseconds(); ms > 0 {
+		q += fmt.Sprintf("; SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d; SET LOCAL idle_in_transaction_session_timeout = %d", ms, ms, ms)
+	}
+	return &Tx{db: db, scope: s, opening: q, gate: gate}
+}
+
+// connection returns the transaction's connection, taking it on first use:
+// the tenant's turn first, then a connection from the pool, both within ctx.
+func (t *Tx) connection(ctx context.Context) (*sql.Conn, error) {
+	if t.conn != nil || t.err != nil {
+		return t.conn, t.err
+	}
+	if t.done {
+		return nil, errors.New("tenant transaction already finished")
+	}
+	if t.gate != nil {
+		leave, err := t.gate.Enter(ctx, t.scope.Schema)
+		if err != nil {
+			t.err = err
+			return nil, err
+		}
+		t.leave = leave
+	}
+	conn, err := t.db.Conn(ctx)
+	if err != nil {
+		t.err = t.waitError(ctx, err)
+		t.release()
+		return nil, t.err
+	}
+	_ = conn.Raw(func(dc any) error {
+		t.ahead = database.AheadOf(dc)
+		return nil
+	})
+	if t.ahead == nil {
+		conn.Close()
+		t.err = errors.New("tenant transactions need a pool opened by database.Open")
+		t.release()
+		return nil, t.err
+	}
+	t.ahead.Hold(t.opening)
+	t.conn = conn
+	return conn, nil
+}
+
+// waitError explains a connection that could not be taken: out of time while
+// every connection was in use is the busy case; anything else (PostgreSQL
+// refusing, unreachable) keeps its cause.
+func (t *Tx) waitError(ctx context.Context, err error) error {
+	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return &BusyError{Schema: t.scope.Schema, Reason: "no database connection came free in time", Err: err}
+	}
+	return fmt.Errorf("take connection for %s: %w", t.scope.Schema, err)
+}
+
+// release closes the connection (back to the pool) and gives the tenant's
+// share back.
+func (t *Tx) release() {
+	if t.conn != nil {
+		t.conn.Close()
+	}
+	if t.leave != nil {
+		t.leave()
+		t.leave = nil
+	}
+}
+
+// Err is why the transaction could not take its connection (a *BusyError when
+// the tenant's share or the pool had none free in time), or nil.
+func (t *Tx) Err() error { return t.err }
 
 // ScopeErr reports whether the opening statements failed once they reached
 // PostgreSQL (a missing role, say): the queries after them then only say the
 // transaction is aborted, so this is the error worth reporting.
 func (t *Tx) ScopeErr() error {
+	if t.ahead == nil {
+		return nil
+	}
 	if err := t.ahead.Err(); err != nil {
-		return fmt.Errorf("begin tenant transaction for %s: %w", t.schema, err)
+		return fmt.Errorf("begin tenant transaction for %s: %w", t.scope.Schema, err)
 	}
 	return nil
 }
 
-// unsent reports, and forgets, opening statements that never left: then the
-// transaction does not exist on the server and ending it needs no round trip.
-func (t *Tx) unsent() bool { return t.ahead.Drop() }
+// unsent reports, and forgets, opening statements that never left (or a
+// connection never taken): then the transaction does not exist on the server
+// and ending it needs no round trip.
+func (t *Tx) unsent() bool { return t.conn == nil || t.ahead.Drop() }
 
 // Gorm returns a GORM handle bound to this transaction.
 func (t *Tx) Gorm(ctx context.Context, base *gorm.DB) *gorm.DB {
 	db := base.Session(&gorm.Session{NewDB: true, Context: ctx})
-	db.Statement.ConnPool = &connPool{t.conn}
+	db.Statement.ConnPool = &connPool{t}
 	return db
 }
 
@@ -89,7 +184,7 @@ func (t *Tx) Commit(ctx context.Context) error {
 	}
 	t.done = true
 	if t.unsent() {
-		t.conn.Close()
+		t.release()
 		return nil
 	}
 	if err := t.ScopeErr(); err != nil {
@@ -106,10 +201,10 @@ func (t *Tx) Commit(ctx context.Context) error {
 		return err
 	})
 	if err != nil {
-		discard(t.conn)
+		t.discard()
 		return fmt.Errorf("commit tenant transaction: %w", err)
 	}
-	t.conn.Close()
+	t.release()
 	if tag != "COMMIT" {
 		return fmt.Errorf("commit tenant transaction: server answered %s", tag)
 	}
@@ -123,7 +218,7 @@ func (t *Tx) Rollback() {
 	}
 	t.done = true
 	if t.unsent() {
-		t.conn.Close()
+		t.release()
 		return
 	}
 	t.rollback()
@@ -132,20 +227,23 @@ func (t *Tx) Rollback() {
 // rollback ends the transaction on the server and releases the connection.
 func (t *Tx) rollback() {
 	// The request's ctx may be cancelled already; the rollback must still run.
-	if _, err := t.conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-		discard(t.conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := t.conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.discard()
 		return
 	}
-	t.conn.Close()
+	t.release()
 }
 
-// discard closes a connection whose state is unknown so it never returns to the pool.
-func discard(conn *sql.Conn) {
-	_ = conn.Raw(func(dc any) error {
+// discard closes a connection whose state is unknown so it never returns to
+// the pool, and gives the tenant's share back.
+func (t *Tx) discard() {
+	_ = t.conn.Raw(func(dc any) error {
 		_ = dc.(*stdlib.Conn).Close()
 		return nil
 	})
-	conn.Close()
+	t.release()
 }
 
 // errManaged is what handler code gets if it tries to end the request's transaction.
@@ -154,22 +252,43 @@ var errManaged = errors.New("the request's transaction is committed by polls aft
 // connPool is GORM's view of the transaction. It implements gorm.TxCommitter so
 // that GORM treats it as a transaction already begun: a nested db.Transaction
 // becomes a SAVEPOINT, and nothing but polls can commit or roll back.
-type connPool struct{ conn *sql.Conn }
+type connPool struct{ tx *Tx }
 
 func (p *connPool) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
-	return p.conn.PrepareContext(ctx, q)
+	conn, err := p.tx.connection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return conn.PrepareContext(ctx, q)
 }
 
 func (p *connPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return p.conn.ExecContext(ctx, q, args...)
+	conn, err := p.tx.connection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return conn.ExecContext(ctx, q, args...)
 }
 
 func (p *connPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return p.conn.QueryContext(ctx, q, args...)
+	conn, err := p.tx.connection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return conn.QueryContext(ctx, q, args...)
 }
 
+// QueryRowContext cannot hand over why no connection could be taken (sql.Row
+// keeps its error private): its row fails to scan with context.Canceled, and
+// Tx.Err tells the real cause.
 func (p *connPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return p.conn.QueryRowContext(ctx, q, args...)
+	conn, err := p.tx.connection(ctx)
+	if err != nil {
+		done, cancel := context.WithCancel(ctx)
+		cancel()
+		return p.tx.db.QueryRowContext(done, q) // refused before taking a connection
+	}
+	return conn.QueryRowContext(ctx, q, args...)
 }
 
 func (*connPool) Commit() error   { return errManaged }

@@ -22,37 +22,36 @@ const (
 var errCSRF = echo.NewHTTPError(http.StatusForbidden,
 	"This form has expired or was not sent from this site (CSRF check failed). Reload the page and submit it again.")
 
-// csrf protects every unsafe request with a double-submit token: a random value
-// in a host-only cookie that the form must echo back. Cookies are per host, so a
-// token from one tenant's site is worthless on another's.
-func csrf(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		token := ""
-		if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
-			token = ck.Value
-		}
-		switch c.Request().Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-		default:
-			form, err := c.FormParams()
-			if err != nil {
-				return formError(err)
-			}
-			sent := form.Get(csrfField)
-			if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-				return errCSRF
-			}
-		}
-		if token == "" {
-			token = newCSRFToken()
-			c.SetCookie(&http.Cookie{
-				Name: csrfCookie, Value: token, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: c.IsTLS(), SameSite: http.SameSiteLaxMode,
-			})
-		}
-		webctx.SetCSRF(c, token)
-		return next(c)
+// checkCSRF protects every unsafe request with a double-submit token: a random
+// value in a host-only cookie that the form must echo back. Cookies are per
+// host, so a token from one tenant's site is worthless on another's. It reads
+// the whole form (the body) of an unsafe request.
+func checkCSRF(c echo.Context) error {
+	token := ""
+	if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
+		token = ck.Value
 	}
+	switch c.Request().Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	default:
+		form, err := c.FormParams()
+		if err != nil {
+			return formError(err)
+		}
+		sent := form.Get(csrfField)
+		if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+			return errCSRF
+		}
+	}
+	if token == "" {
+		token = newCSRFToken()
+		c.SetCookie(&http.Cookie{
+			Name: csrfCookie, Value: token, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: c.IsTLS(), SameSite: http.SameSiteLaxMode,
+		})
+	}
+	webctx.SetCSRF(c, token)
+	return nil
 }
 
 // formError turns a body that could not be read into the right 4xx: 413 when

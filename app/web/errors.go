@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
@@ -22,32 +26,51 @@ type errorPage struct {
 }
 
 // errorHandler is the one place where errors become responses. Users see a
-// status and a curated message, never internal error text; 5xx are logged.
+// status and a curated message, never internal error text. Failures of ours
+// are logged as errors; polls' limits acting (busy, over a rate, database
+// unavailable) as warnings naming the tenant and the limit; a client that
+// went away as information (499, nothing is sent).
 func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
-		status, msg := classify(err)
-		if denied, ok := permissionDenied(err); ok {
-			site, _ := webctx.SiteOf(c)
-			log.ErrorContext(c.Request().Context(), "security event: PostgreSQL refused a tenant access outside its schema",
-				"event", "security", "tenant", site.Schema, "target", denied, "method", c.Request().Method,
-				"path", c.Request().URL.Path, "err", err)
-		} else if status >= 500 {
-			log.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method,
-				"path", c.Request().URL.Path, "err", err)
-		}
+		req := c.Request()
 		site, _ := webctx.SiteOf(c)
-		page := errorPage{Page: views.Page{Title: http.StatusText(status), SiteName: site.Name}, Message: msg}
-		c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
-		if c.Request().Method == http.MethodHead {
-			_ = c.NoContent(status)
+		out := classify(err)
+		if out.status == statusClientGone && req.Context().Err() == nil {
+			out = outcome{status: http.StatusInternalServerError, msg: msgInternal} // cancelled by us, not by the client
+		}
+		switch denied, isDenied := permissionDenied(err); {
+		case isDenied:
+			log.ErrorContext(req.Context(), "security event: PostgreSQL refused a tenant access outside its schema",
+				"event", "security", "tenant", site.Schema, "target", denied, "method", req.Method,
+				"path", req.URL.Path, "err", err)
+		case out.status == statusClientGone:
+			log.InfoContext(req.Context(), "client went away before the answer", "tenant", site.Schema,
+				"method", req.Method, "path", req.URL.Path)
+			c.Response().WriteHeader(statusClientGone) // for the request log; the client reads nothing
+			return
+		case out.limit != "":
+			log.WarnContext(req.Context(), "request refused: "+out.limit, "tenant", site.Schema, "status", out.status,
+				"method", req.Method, "path", req.URL.Path, "err", err)
+		case out.status >= 500:
+			log.ErrorContext(req.Context(), "request failed", "tenant", site.Schema, "method", req.Method,
+				"path", req.URL.Path, "err", err)
+		}
+		page := errorPage{Page: views.Page{Title: http.StatusText(out.status), SiteName: site.Name}, Message: out.msg}
+		h := c.Response().Header()
+		h.Set(echo.HeaderCacheControl, "no-store")
+		if out.retryAfter > 0 {
+			h.Set("Retry-After", strconv.Itoa(int(math.Ceil(out.retryAfter.Seconds()))))
+		}
+		if req.Method == http.MethodHead {
+			_ = c.NoContent(out.status)
 			return
 		}
-		if rerr := c.Render(status, "error", page); rerr != nil {
-			log.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
-			_ = c.String(status, msg)
+		if rerr := c.Render(out.status, "error", page); rerr != nil {
+			log.ErrorContext(req.Context(), "render error page", "err", rerr)
+			_ = c.String(out.status, out.msg)
 		}
 	}
 }
@@ -67,15 +90,41 @@ func permissionDenied(err error) (string, bool) {
 	return target, true
 }
 
-// classify maps an error to a status and the message a user may see.
-func classify(err error) (int, string) {
+// statusClientGone is the status logged for a request whose client closed
+// the connection before the answer (nginx's 499).
+const statusClientGone = 499
+
+// Messages of the limits, shown on the error page.
+const (
+	msgBusy        = "This site is busy right now. Please try again in a moment."
+	msgUnavailable = "The site is temporarily unavailable. Please try again in a moment."
+	msgInternal    = "Something went wrong on our side. Please try again later."
+)
+
+// outcome is what an error becomes: the status and message a user sees,
+// when to come back, and which limit acted (empty when none did).
+type outcome struct {
+	status     int
+	msg        string
+	retryAfter time.Duration
+	limit      string
+}
+
+// classify maps an error to what the user sees.
+func classify(err error) outcome {
 	var unknown *tenant.UnknownHostError
 	var he *echo.HTTPError
+	var limited *limitError
+	var busy *tenant.BusyError
 	switch {
 	case errors.As(err, &unknown):
-		return http.StatusNotFound, unknown.Error()
+		return outcome{status: http.StatusNotFound, msg: unknown.Error()}
 	case errors.Is(err, models.ErrNotFound):
-		return http.StatusNotFound, "The page you asked for does not exist."
+		return outcome{status: http.StatusNotFound, msg: "The page you asked for does not exist."}
+	case errors.As(err, &limited):
+		return outcome{status: limited.status, msg: limited.msg, retryAfter: limited.after, limit: limited.reason}
+	case errors.As(err, &busy):
+		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: busy.Reason}
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
 		if m, ok := he.Message.(string); ok && he.Code < 500 && he.Internal == nil {
@@ -89,8 +138,60 @@ func classify(err error) (int, string) {
 		case http.StatusMethodNotAllowed:
 			msg = "This page does not accept that method."
 		}
-		return he.Code, msg
-	default:
-		return http.StatusInternalServerError, "Something went wrong on our side. Please try again later."
+		return outcome{status: he.Code, msg: msg}
 	}
+	if reason, ok := overBudget(err); ok {
+		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: reason}
+	}
+	if reason, ok := databaseUnavailable(err); ok {
+		return outcome{status: http.StatusServiceUnavailable, msg: msgUnavailable, retryAfter: 5 * time.Second, limit: reason}
+	}
+	if errors.Is(err, context.Canceled) {
+		return outcome{status: statusClientGone}
+	}
+	return outcome{status: http.StatusInternalServerError, msg: msgInternal}
+}
+
+// overBudget reports whether err is the request's budget running out
+// (server.request_timeout): a statement, a lock wait or the whole request.
+func overBudget(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57014":
+			return "a statement ran past server.request_timeout", true
+		case "55P03":
+			return "a lock wait ran past server.request_timeout", true
+		case "25P03":
+			return "the transaction sat idle past server.request_timeout", true
+		}
+		return "", false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "the request ran past server.request_timeout", true
+	}
+	return "", false
+}
+
+// databaseUnavailable reports whether err is PostgreSQL refusing or dropping
+// connections (too many clients, starting up or shutting down, unreachable)
+// rather than anything about the request.
+func databaseUnavailable(err error) (string, bool) {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "53300":
+			return "PostgreSQL has no connection slot free (max_connections)", true
+		case pgErr.Code == "57P03", pgErr.Code == "57P01", pgErr.Code == "57P02":
+			return "PostgreSQL is starting up or shutting down", true
+		case strings.HasPrefix(pgErr.Code, "08"), strings.HasPrefix(pgErr.Code, "53"):
+			return "PostgreSQL refused the connection: " + pgErr.Code, true
+		}
+		return "", false
+	}
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) || tenant.IsDeadConn(err) {
+		return "the database could not be reached", true
+	}
+	return "", false
 }

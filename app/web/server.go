@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -12,6 +13,7 @@ import (
 
 	"polls/app/admin"
 	"polls/app/auth"
+	"polls/app/config"
 	"polls/app/database"
 	"polls/app/tenant"
 	"polls/static"
@@ -29,6 +31,25 @@ type Deps struct {
 	Isolation tenant.Isolation
 	// SessionMaxAge is how long an admin login lasts; zero means two weeks.
 	SessionMaxAge time.Duration
+	// Limits bound what one request, one tenant may take; the zero value
+	// sets none (serve always passes config.yaml's).
+	Limits Limits
+	// Ready checks the database for /readyz on a connection of its own (so
+	// it never queues behind visitors); nil pings the pool.
+	Ready func(context.Context) error
+}
+
+// Limits are the request limits of config.yaml (server.* and tenancy.*).
+type Limits struct {
+	// RequestTimeout bounds a request's database work: the wait for a
+	// connection, each statement, each lock wait. Zero: unbounded.
+	RequestTimeout time.Duration
+	// MaxConnsPerTenant caps the connections one tenant holds at once, and
+	// QueuePerTenant how many of its requests may wait for one. Zero: no cap.
+	MaxConnsPerTenant int
+	QueuePerTenant    int
+	// RateLimit is each tenant's requests per second; zero: no limit.
+	RateLimit float64
 }
 
 // New returns the echo application serving every tenant.
@@ -45,13 +66,16 @@ func New(d Deps) *echo.Echo {
 	e.Use(middleware.BodyLimit("1M"))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
-	e.GET("/readyz", readyz(d.DB))
+	ready := d.Ready
+	if ready == nil {
+		ready = d.DB.SQL.PingContext
+	}
+	e.GET("/readyz", readyz(ready))
 	assets := staticFiles(static.FS)
 	e.GET("/static/*", assets)
 	e.HEAD("/static/*", assets)
 
-	scoped := &tenant.Middleware{Resolver: d.Resolver, SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation}
-	site := e.Group("", scoped.Handle, csrf)
+	site := e.Group("", newSites(d).handle)
 	// One login throttle for the process, shared by every tenant's admin.
 	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: auth.NewThrottle()})
 	registerRoutes(site, adm)
@@ -60,10 +84,43 @@ func New(d Deps) *echo.Echo {
 	return e
 }
 
-func readyz(db *database.DB) echo.HandlerFunc {
+// LimitsFrom reads the request limits from the settings, defaults applied.
+func LimitsFrom(cfg config.Config) Limits {
+	return Limits{
+		RequestTimeout:    cfg.Server.RequestTimeout,
+		MaxConnsPerTenant: cfg.PerTenantConns(),
+		QueuePerTenant:    cfg.PerTenantQueue(),
+		RateLimit:         cfg.Tenancy.RateLimit,
+	}
+}
+
+// newSites builds the tenant request lifecycle from d.
+func newSites(d Deps) *sites {
+	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout}
+	if d.Limits.MaxConnsPerTenant > 0 {
+		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
+	}
+	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout}
+	if d.Limits.RateLimit > 0 {
+		s.rates = newTenantRates(d.Limits.RateLimit)
+	}
+	return s
+}
+
+// readyTimeout bounds /readyz: a load balancer asking must get an answer.
+const readyTimeout = 2 * time.Second
+
+// readyz answers 200 when the database answers, else 503 saying what is wrong.
+func readyz(check func(context.Context) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := db.SQL.PingContext(c.Request().Context()); err != nil {
-			return c.String(http.StatusServiceUnavailable, "database unreachable\n")
+		ctx, cancel := context.WithTimeout(c.Request().Context(), readyTimeout)
+		defer cancel()
+		if err := check(ctx); err != nil {
+			reason := "the database did not answer within " + readyTimeout.String()
+			if r, ok := databaseUnavailable(err); ok {
+				reason = r
+			}
+			return c.String(http.StatusServiceUnavailable, "not ready: "+reason+"\n")
 		}
 		return c.String(http.StatusOK, "ok\n")
 	}

@@ -1,6 +1,14 @@
 // Package webctx carries what the tenant layer prepares for a request to the
 // handlers that use it: the scoped database handle and the site's name. Handlers
 // read these without knowing how (or that) they were scoped.
+//
+// The rule for every handler behind the tenant lifecycle (app/web/scope.go):
+// it may be run more than once for one request, each time in a new
+// transaction with the previous one rolled back and its response discarded
+// (tenant.Work says when). So a handler's effects go through the DB handle
+// only; anything else it changes (memory, files, mail) must survive being
+// done twice. And its response is sent only after COMMIT: a handler cannot
+// stream.
 package webctx
 
 import (

@@ -1,4 +1,4 @@
-package tenant
+package web
 
 import (
 	"bytes"

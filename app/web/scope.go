@@ -1,0 +1,96 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"polls/app/tenant"
+	"polls/app/webctx"
+)
+
+// sites is the request lifecycle of every tenant page, in one place:
+//
+//  1. the Host header names the tenant (from memory; never another tenant);
+//  2. the tenant's request rate is checked (when a limit is set);
+//  3. the whole body is read and the CSRF token checked, so that nothing
+//     waits on a slow client while holding the database;
+//  4. the handler runs in the tenant's transaction (tenant.Runner), whose
+//     connection is taken at the first query, within the request's budget
+//     and the tenant's share of the pool;
+//  5. its response is held in memory and sent only once COMMIT succeeded, so
+//     no success page is ever sent for work rolled back, and no connection
+//     waits on a slow reader.
+//
+// Handlers behind it may be run more than once for one request (tenant.Work
+// says when): their effects must go through the request's database handle
+// only, and their response is written to a buffer that a re-run discards.
+type sites struct {
+	resolver *tenant.Resolver
+	runner   *tenant.Runner
+	rates    *tenantRates // nil: no per-tenant rate limit
+	// budget bounds a request's database work: the wait for a connection,
+	// every statement and lock wait. Zero: unbounded.
+	budget time.Duration
+}
+
+func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		site, err := s.resolver.Resolve(req.Context(), req.Host)
+		if err != nil {
+			return err
+		}
+		webctx.SetSite(c, webctx.Site{Name: site.Name, Schema: site.Schema})
+		if s.rates != nil {
+			if err := s.rates.allow(site.Schema); err != nil {
+				return err
+			}
+		}
+		if err := checkCSRF(c); err != nil {
+			return err
+		}
+		ctx := req.Context()
+		if s.budget > 0 {
+			// A second past the budget: PostgreSQL's own timeouts (the budget)
+			// end a statement cleanly first; this only catches what they miss.
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, s.budget+time.Second)
+			defer cancel()
+		}
+		orig := c.Response()
+		defer c.SetResponse(orig) // also when the handler panics
+		var held *bufferedResponse
+		err = s.runner.Run(ctx, site, idempotent(req.Method), func(db *gorm.DB) error {
+			held = newBufferedResponse() // a re-run starts from an empty response
+			c.SetResponse(echo.NewResponse(held, c.Echo()))
+			webctx.SetDB(c, db)
+			return next(c)
+		})
+		c.SetResponse(orig)
+		if err != nil {
+			return s.explain(req.Context(), req.Host, err)
+		}
+		return held.sendTo(orig)
+	}
+}
+
+// explain turns the failure of a tenant deleted meanwhile (its role or schema
+// gone under a route still cached) into the unknown-host answer it now is.
+func (s *sites) explain(ctx context.Context, host string, err error) error {
+	if !tenant.MaybeGone(err) {
+		return err
+	}
+	if gone := s.resolver.Recheck(ctx, host); gone != nil {
+		return gone
+	}
+	return err
+}
+
+// idempotent reports whether a request may be run again from the start.
+func idempotent(method string) bool {
+	return method == http.MethodGet || method == http.MethodHead
+}
