@@ -154,3 +154,16 @@ func RandomName(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)[:n]
 }
+
+// NewPool opens another pool of maxConns connections to the test database,
+// set up as serve's (database.Open), closed after the test: for tests that
+// need serve's pool size, or to exhaust a pool of their own.
+func NewPool(t testing.TB, maxConns int) *database.DB {
+	t.Helper()
+	db, err := database.Open(context.Background(), URL(t), maxConns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

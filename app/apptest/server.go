@@ -34,7 +34,11 @@ type Options struct {
 	// DB serves the requests (a pool through PgBouncer, or one whose traffic
 	// is counted); nil means the suite's. The route cache always reads and
 	// LISTENs through the suite's own connection, so DB carries requests only.
-	DB        *database.DB
+	DB *database.DB
+	// Home is the database the route cache reads and LISTENs on and /readyz
+	// checks; nil means the suite's. A test with a server of its own sets
+	// both DB and Home to it.
+	Home      *database.DB
 	Isolation tenant.Isolation // the zero value means roles, as serve's default
 	// Config changes the settings the server is built from (request limits);
 	// nil means config.yaml's defaults, as serve with no config file.
@@ -56,13 +60,16 @@ func NewServerOn(t testing.TB, db *database.DB) *Server {
 // NewServerWith starts the application as `polls serve` builds it, changed by opts.
 func NewServerWith(t testing.TB, opts Options) *Server {
 	t.Helper()
-	db := opts.DB
+	db, home := opts.DB, opts.Home
+	if home == nil {
+		home = DB(t)
+	}
 	if db == nil {
-		db = DB(t)
+		db = home
 	}
 	logs := &Logs{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	resolver := tenant.NewResolver(DB(t).SQL, URL(t), log)
+	resolver := tenant.NewResolver(home.SQL, home.URL, log)
 	if err := resolver.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +84,7 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	if opts.Config != nil {
 		opts.Config(&cfg)
 	}
-	probe := &database.Probe{URL: URL(t)}
+	probe := &database.Probe{URL: home.URL}
 	t.Cleanup(probe.Close)
 	ts := httptest.NewUnstartedServer(web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,

@@ -13,9 +13,11 @@ import (
 var ErrNoSuchTenant = errors.New("no such tenant")
 
 // Delete removes a tenant: it first takes the tenant off every server (the row
-// is marked not ready, so its domains stop routing), then drops the schema with
-// everything in it, then the row and its domains, then its role if no other
-// database still uses it. If it stops midway, running it again finishes.
+// is marked not ready, and it waits until every running server has reloaded
+// its routes without it), then drops the schema with everything in it, then
+// the row and its domains, then its role if no other database still uses it.
+// If a server does not confirm in time, nothing is dropped and the tenant
+// stays unroutable; running it again finishes, as after any stop midway.
 func Delete(ctx context.Context, db *sql.DB, schema string) error {
 	var id int64
 	err := db.QueryRowContext(ctx, `UPDATE public.tenants SET ready = false WHERE schema_name = $1 RETURNING id`, schema).Scan(&id)
@@ -24,6 +26,13 @@ func Delete(ctx context.Context, db *sql.DB, schema string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("delete tenant %s: %w", schema, err)
+	}
+	version, err := registryVersion(ctx, db)
+	if err != nil {
+		return fmt.Errorf("delete tenant %s: %w", schema, err)
+	}
+	if err := AwaitRouted(ctx, db, version, RoutedTimeout); err != nil {
+		return fmt.Errorf("delete tenant %s: its domains no longer route, but its schema is kept: %w (run deletetenant again)", schema, err)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {

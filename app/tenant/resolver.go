@@ -90,9 +90,26 @@ func (r *Resolver) lookup(ctx context.Context, host string) (Site, bool, error) 
 
 // Reload replaces the routes with the registry's current content.
 func (r *Resolver) Reload(ctx context.Context) error {
-	rows, err := r.db.QueryContext(ctx, routesQuery)
+	_, err := r.reload(ctx)
+	return err
+}
+
+// reload replaces the routes and returns the registry version they are of:
+// both read in one snapshot, so routes of version v include every change up
+// to v (see AwaitRouted).
+func (r *Resolver) reload(ctx context.Context) (int64, error) {
+	tx, err := r.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("load tenant routes: %w", err)
+		return 0, fmt.Errorf("load tenant routes: %w", err)
+	}
+	defer tx.Rollback()
+	var version int64
+	if err := tx.QueryRowContext(ctx, `SELECT version FROM public.registry_version`).Scan(&version); err != nil {
+		return 0, fmt.Errorf("load tenant routes: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, routesQuery)
+	if err != nil {
+		return 0, fmt.Errorf("load tenant routes: %w", err)
 	}
 	defer rows.Close()
 	routes := map[string]Site{}
@@ -100,18 +117,18 @@ func (r *Resolver) Reload(ctx context.Context) error {
 		var domain string
 		var s Site
 		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role); err != nil {
-			return fmt.Errorf("load tenant routes: %w", err)
+			return 0, fmt.Errorf("load tenant routes: %w", err)
 		}
 		routes[domain] = s
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("load tenant routes: %w", err)
+		return 0, fmt.Errorf("load tenant routes: %w", err)
 	}
 	r.mu.Lock()
 	r.routes = routes
 	r.gen++
 	r.mu.Unlock()
-	return nil
+	return version, nil
 }
 
 // Sites returns the tenants currently routed, by primary domain.
@@ -133,11 +150,15 @@ func (r *Resolver) Sites() []Site {
 // Listen keeps the routes current until ctx ends: LISTEN on NotifyChannel,
 // reload after every reconnect and after notifications.
 func (r *Resolver) Listen(ctx context.Context) {
-	backoff := 100 * time.Millisecond
+	const firstBackoff = 100 * time.Millisecond
+	backoff := firstBackoff
 	for ctx.Err() == nil {
-		err := r.listenOnce(ctx)
+		listened, err := r.listenOnce(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if listened {
+			backoff = firstBackoff // a listener that worked is not a failing streak
 		}
 		r.log.Warn("tenant route listener lost; retrying", "err", err, "retry_in", backoff)
 		select {
@@ -163,15 +184,22 @@ const reloadGap = 250 * time.Millisecond
 // script creating tenants one transaction at a time) then costs a few reloads
 // instead of one per change, and the last change is routed moments after it
 // commits instead of after a queue of reloads of every route.
-func (r *Resolver) listenOnce(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, r.url)
+// It reports whether it was listening before it failed.
+func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
+	cfg, err := pgx.ParseConfig(r.url)
 	if err != nil {
-		return err
+		return false, err
+	}
+	cfg.RuntimeParams["application_name"] = ListenerName
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return false, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+NotifyChannel); err != nil {
-		return err
+		return false, err
 	}
+	pid := conn.PgConn().PID()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stale := make(chan struct{}, 1)
@@ -185,7 +213,11 @@ func (r *Resolver) listenOnce(ctx context.Context) error {
 				return
 			case <-stale:
 				start := time.Now()
-				if err := r.Reload(ctx); err != nil {
+				version, err := r.reload(ctx)
+				if err == nil {
+					err = r.acknowledge(ctx, pid, version)
+				}
+				if err != nil {
 					cancel(err) // ends the wait below; Listen reconnects
 					return
 				}
@@ -202,13 +234,24 @@ func (r *Resolver) listenOnce(ctx context.Context) error {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			cancel(err)
 			<-reloaderDone
-			return context.Cause(ctx) // the reload's error if that came first
+			return true, context.Cause(ctx) // the reload's error if that came first
 		}
 		select {
 		case stale <- struct{}{}:
 		default: // a reload is already due: it will see this change too
 		}
 	}
+}
+
+// acknowledge records that this server (its LISTEN backend, pid) routes by
+// registry version: what AwaitRouted waits for.
+func (r *Resolver) acknowledge(ctx context.Context, pid uint32, version int64) error {
+	_, err := r.db.ExecContext(ctx, `INSERT INTO public.route_acks (listener_pid, version) VALUES ($1, $2)
+		ON CONFLICT (listener_pid) DO UPDATE SET version = EXCLUDED.version, loaded_at = now()`, int64(pid), version)
+	if err != nil {
+		return fmt.Errorf("acknowledge tenant routes: %w", err)
+	}
+	return nil
 }
 
 // displayHost shortens a bad Host header for the 404 page.

@@ -88,13 +88,19 @@ func Open(db *sql.DB, s Scope, gate Gate) *Tx {
 }
 
 // connection returns the transaction's connection, taking it on first use:
-// the tenant's turn first, then a connection from the pool, both within ctx.
+// the tenant's turn first, then a connection from the pool, both within ctx
+// and the scope's Timeout.
 func (t *Tx) connection(ctx context.Context) (*sql.Conn, error) {
 	if t.conn != nil || t.err != nil {
 		return t.conn, t.err
 	}
 	if t.done {
 		return nil, errors.New("tenant transaction already finished")
+	}
+	if t.scope.Timeout > 0 { // the wait for a turn and a connection is part of the budget
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t.scope.Timeout)
+		defer cancel()
 	}
 	if t.gate != nil {
 		leave, err := t.gate.Enter(ctx, t.scope.Schema)
