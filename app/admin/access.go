@@ -36,8 +36,8 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 // requireStaff lets only a live session of an active staff user through; the
 // others are sent to the login page, which brings them back afterwards.
 func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		sess, u, err := h.sessions.Current(c, webctx.DB(c))
+	return webctx.Handle(func(c echo.Context, r *webctx.Request) error {
+		sess, u, err := h.sessions.Current(c, r.DB)
 		if errors.Is(err, auth.ErrNoSession) || err == nil && !(u.IsActive && u.IsStaff) {
 			status := http.StatusFound
 			if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
@@ -51,7 +51,7 @@ func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(userKey, u)
 		c.Set(sessionKey, sess)
 		return next(c)
-	}
+	})
 }
 
 // requireSuperuser guards the user pages; it runs after requireStaff.

@@ -1,9 +1,9 @@
 // Package admin is each tenant's admin site, laid out like Django's: log in,
 // manage questions with their choices and (for superusers) users, and see the
 // recent actions. It knows nothing of tenancy: every handler works on the
-// scoped database handle of webctx.DB, so a tenant's admin can only ever see
-// and change that tenant's data, and its users and sessions are that
-// tenant's own.
+// scoped database handle it receives (webctx.Request.DB), so a tenant's admin
+// can only ever see and change that tenant's data, and its users and sessions
+// are that tenant's own.
 package admin
 
 import (

@@ -14,13 +14,13 @@ const choiceListPath = "/admin/polls/choice/"
 
 // choiceList lists every choice with its question; a choice is edited inline
 // on its question's page, where its link leads.
-func (h *Handler) choiceList(c echo.Context) error {
+func (h *Handler) choiceList(c echo.Context, r *webctx.Request) error {
 	q := listQuery(c.QueryParams())
-	b, err := h.page(c, "Select choice to change", crumbPolls, crumb{Label: "Choices"})
+	b, err := h.page(c, r, "Select choice to change", crumbPolls, crumb{Label: "Choices"})
 	if err != nil {
 		return err
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	want := requestedPage(q)
 	rows, total, err := models.AdminChoices(db, (want-1)*perPage, perPage)
 	if err != nil {
@@ -37,11 +37,11 @@ func (h *Handler) choiceList(c echo.Context) error {
 		Columns: []column{{Label: "Choice text"}, {Label: "Question"}, {Label: "Votes"}},
 		Pages:   pages, Count: plural(total, "choice", "choices"),
 	}
-	for _, r := range rows {
-		p.Rows = append(p.Rows, row{ID: r.ID, Cells: []cell{
-			{Text: r.ChoiceText, URL: questionChangeURL(r.QuestionID)},
-			{Text: r.QuestionText},
-			{Text: strconv.FormatInt(r.Votes, 10)},
+	for _, ch := range rows {
+		p.Rows = append(p.Rows, row{ID: ch.ID, Cells: []cell{
+			{Text: ch.ChoiceText, URL: questionChangeURL(ch.QuestionID)},
+			{Text: ch.QuestionText},
+			{Text: strconv.FormatInt(ch.Votes, 10)},
 		}})
 	}
 	return c.Render(http.StatusOK, "admin/change_list", p)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/webctx"
 	"polls/models"
 )
 
@@ -47,9 +48,9 @@ func questionsToDelete(qs []models.Question) ([]deletedObject, []summaryItem) {
 }
 
 // logDeletions records each deleted question in the admin log.
-func (h *Handler) logDeletions(c echo.Context, qs []models.Question) error {
+func (h *Handler) logDeletions(c echo.Context, r *webctx.Request, qs []models.Question) error {
 	for _, q := range qs {
-		if err := h.logAction(c, models.ActionDeletion, ctQuestion, q.ID, q.QuestionText, ""); err != nil {
+		if err := h.logAction(c, r, models.ActionDeletion, ctQuestion, q.ID, q.QuestionText, ""); err != nil {
 			return err
 		}
 	}

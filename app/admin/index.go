@@ -46,12 +46,12 @@ func apps(superuser bool) []appEntry {
 }
 
 // index is /admin/: every app, and what was done lately, by whom.
-func (h *Handler) index(c echo.Context) error {
-	b, err := h.page(c, "Site administration")
+func (h *Handler) index(c echo.Context, r *webctx.Request) error {
+	b, err := h.page(c, r, "Site administration")
 	if err != nil {
 		return err
 	}
-	actions, err := models.RecentActions(webctx.DB(c), 10)
+	actions, err := models.RecentActions(r.DB, 10)
 	if err != nil {
 		return err
 	}
@@ -63,10 +63,10 @@ func (h *Handler) index(c echo.Context) error {
 }
 
 // appIndex is /admin/<app>/: the models of one app.
-func (h *Handler) appIndex(app string) echo.HandlerFunc {
-	return func(c echo.Context) error {
+func (h *Handler) appIndex(app string) webctx.HandlerFunc {
+	return func(c echo.Context, r *webctx.Request) error {
 		label := map[string]string{"polls": "Polls", "auth": "Authentication and Authorization"}[app]
-		b, err := h.page(c, label+" administration", crumb{Label: label})
+		b, err := h.page(c, r, label+" administration", crumb{Label: label})
 		if err != nil {
 			return err
 		}

@@ -9,9 +9,10 @@ import (
 
 // logAction records what the logged-in user did, in the request's
 // transaction: the entry exists exactly when the change does.
-func (h *Handler) logAction(c echo.Context, flag int16, contentType string, id int64, repr, msg string) error {
+func (h *Handler) logAction(c echo.Context, r *webctx.Request,
+	flag int16, contentType string, id int64, repr, msg string) error {
 	uid := currentUser(c).ID
-	return models.LogAction(webctx.DB(c), models.AdminAction{
+	return models.LogAction(r.DB, models.AdminAction{
 		ActionTime: h.now(), UserID: &uid, ContentType: contentType,
 		ObjectID: itoa(id), ObjectRepr: repr, ActionFlag: flag, ChangeMessage: msg,
 	})

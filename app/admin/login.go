@@ -29,16 +29,16 @@ type loginPage struct {
 
 // loginForm shows the login form, or goes straight on for a staff user who
 // is logged in already.
-func (h *Handler) loginForm(c echo.Context) error {
+func (h *Handler) loginForm(c echo.Context, r *webctx.Request) error {
 	next := safeNext(c.QueryParam("next"))
-	_, u, err := h.sessions.Current(c, webctx.DB(c))
+	_, u, err := h.sessions.Current(c, r.DB)
 	if err != nil && !errors.Is(err, auth.ErrNoSession) {
 		return err
 	}
 	if err == nil && u.IsActive && u.IsStaff {
 		return c.Redirect(http.StatusFound, next)
 	}
-	p, perr := h.loginPageFor(c, next)
+	p, perr := h.loginPageFor(c, r, next)
 	if perr != nil {
 		return perr
 	}
@@ -51,18 +51,17 @@ func (h *Handler) loginForm(c echo.Context) error {
 // login checks the credentials, counting failures per site, username and
 // client address; past the limit it refuses with 429 without checking, so
 // guessing gets no faster by trying harder.
-func (h *Handler) login(c echo.Context) error {
+func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	p, err := h.loginPageFor(c, next)
+	p, err := h.loginPageFor(c, r, next)
 	if err != nil {
 		return err
 	}
 	p.Username = username
 
-	site, _ := webctx.SiteOf(c)
 	// The site's schema is only a key here, to keep tenants' counters apart.
-	key := auth.ThrottleKey(site.Schema, username, clientAddr(c))
+	key := auth.ThrottleKey(r.Site.Schema, username, clientAddr(c))
 	if wait, blocked := h.throttle.Blocked(key); blocked {
 		minutes := int(math.Ceil(wait.Minutes()))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -81,7 +80,7 @@ func (h *Handler) login(c echo.Context) error {
 		return c.Render(http.StatusOK, "admin/login", p)
 	}
 
-	db := webctx.DB(c)
+	db := r.DB
 	u, err := auth.Authenticate(db, username, password)
 	if err == nil && !u.IsStaff {
 		err = auth.ErrBadCredentials
@@ -101,18 +100,18 @@ func (h *Handler) login(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, next)
 }
 
-func (h *Handler) loginPageFor(c echo.Context, next string) (loginPage, error) {
-	b, err := h.page(c, "Log in")
+func (h *Handler) loginPageFor(c echo.Context, r *webctx.Request, next string) (loginPage, error) {
+	b, err := h.page(c, r, "Log in")
 	b.BodyClass = "login"
 	return loginPage{base: b, Next: next}, err
 }
 
 // logout ends the session (POST only, so no link or image can log anyone out).
-func (h *Handler) logout(c echo.Context) error {
-	if err := h.sessions.Logout(c, webctx.DB(c)); err != nil {
+func (h *Handler) logout(c echo.Context, r *webctx.Request) error {
+	if err := h.sessions.Logout(c, r.DB); err != nil {
 		return err
 	}
-	b, err := h.page(c, "Logged out")
+	b, err := h.page(c, r, "Logged out")
 	if err != nil {
 		return err
 	}

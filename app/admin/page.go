@@ -35,9 +35,8 @@ var (
 
 // page builds the common part of a page and hands over the session's
 // one-time message, which is then gone.
-func (h *Handler) page(c echo.Context, title string, crumbs ...crumb) (base, error) {
-	site, _ := webctx.SiteOf(c)
-	b := base{Page: views.Page{Title: title, SiteName: site.Name, CSRF: webctx.CSRF(c)}}
+func (h *Handler) page(c echo.Context, r *webctx.Request, title string, crumbs ...crumb) (base, error) {
+	b := base{Page: views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF}}
 	if len(crumbs) > 0 {
 		b.Crumbs = append([]crumb{{"Home", "/admin/"}}, crumbs...)
 	}
@@ -48,7 +47,7 @@ func (h *Handler) page(c echo.Context, title string, crumbs ...crumb) (base, err
 	b.User, b.IsSuperuser = u.Username, u.IsSuperuser
 	if s := currentSession(c); s.Flash != "" {
 		b.Flash, b.FlashLevel = s.Flash, s.FlashLevel
-		if err := models.SetSessionFlash(webctx.DB(c), s.Key, "", ""); err != nil {
+		if err := models.SetSessionFlash(r.DB, s.Key, "", ""); err != nil {
 			return b, err
 		}
 	}
@@ -57,8 +56,8 @@ func (h *Handler) page(c echo.Context, title string, crumbs ...crumb) (base, err
 
 // redirectWith stores msg for the next page and redirects there: the
 // confirmation survives the redirect because it lives in the session.
-func redirectWith(c echo.Context, to, level, msg string) error {
-	if err := models.SetSessionFlash(webctx.DB(c), currentSession(c).Key, level, msg); err != nil {
+func redirectWith(c echo.Context, r *webctx.Request, to, level, msg string) error {
+	if err := models.SetSessionFlash(r.DB, currentSession(c).Key, level, msg); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, to)

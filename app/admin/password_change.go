@@ -20,8 +20,8 @@ type passwordChangePage struct {
 	ErrorNote string
 }
 
-func (h *Handler) passwordChangeForm(c echo.Context) error {
-	b, err := h.page(c, "Password change", crumb{Label: "Password change"})
+func (h *Handler) passwordChangeForm(c echo.Context, r *webctx.Request) error {
+	b, err := h.page(c, r, "Password change", crumb{Label: "Password change"})
 	if err != nil {
 		return err
 	}
@@ -31,8 +31,8 @@ func (h *Handler) passwordChangeForm(c echo.Context) error {
 // passwordChange sets the logged-in user's password after checking the old
 // one, and logs them out everywhere else: whoever knew the old password
 // loses their session with it.
-func (h *Handler) passwordChange(c echo.Context) error {
-	u, db := currentUser(c), webctx.DB(c)
+func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
+	u, db := currentUser(c), r.DB
 	errs := fieldErrors{}
 	old := c.FormValue("old_password")
 	if old == "" {
@@ -43,7 +43,7 @@ func (h *Handler) passwordChange(c echo.Context) error {
 	pw := checkNewPassword(errs, "new_password1", "new_password2",
 		c.FormValue("new_password1"), c.FormValue("new_password2"), u.Username, u.Email)
 	if n := errs.count(); n > 0 {
-		b, err := h.page(c, "Password change", crumb{Label: "Password change"})
+		b, err := h.page(c, r, "Password change", crumb{Label: "Password change"})
 		if err != nil {
 			return err
 		}
@@ -55,8 +55,8 @@ func (h *Handler) passwordChange(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/password_change/done/")
 }
 
-func (h *Handler) passwordChangeDone(c echo.Context) error {
-	b, err := h.page(c, "Password change successful", crumb{Label: "Password change"})
+func (h *Handler) passwordChangeDone(c echo.Context, r *webctx.Request) error {
+	b, err := h.page(c, r, "Password change successful", crumb{Label: "Password change"})
 	if err != nil {
 		return err
 	}

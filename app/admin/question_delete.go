@@ -17,22 +17,22 @@ const (
 // questionAction runs the change list's action on the selected rows. The only
 // action is Django's "Delete selected": the first POST shows what would be
 // deleted, the second (with post=yes) deletes it.
-func (h *Handler) questionAction(c echo.Context) error {
+func (h *Handler) questionAction(c echo.Context, r *webctx.Request) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	back := c.Request().URL.RequestURI()
 	if form.Get("action") != "delete_selected" {
-		return redirectWith(c, back, "warning", msgNoAction)
+		return redirectWith(c, r, back, "warning", msgNoAction)
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	qs, err := models.QuestionsWithChoices(db, parseIDs(form["_selected_action"]))
 	if err != nil {
 		return err
 	}
 	if len(qs) == 0 {
-		return redirectWith(c, back, "warning", msgNoSelection)
+		return redirectWith(c, r, back, "warning", msgNoSelection)
 	}
 	ids := make([]int64, len(qs))
 	for i, q := range qs {
@@ -43,13 +43,13 @@ func (h *Handler) questionAction(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := h.logDeletions(c, qs); err != nil {
+		if err := h.logDeletions(c, r, qs); err != nil {
 			return err
 		}
-		return redirectWith(c, back, "success", "Successfully deleted "+plural(n, "question", "questions")+".")
+		return redirectWith(c, r, back, "success", "Successfully deleted "+plural(n, "question", "questions")+".")
 	}
 
-	b, err := h.page(c, "Delete multiple objects", crumbPolls, crumbQuestions, crumb{Label: "Delete multiple objects"})
+	b, err := h.page(c, r, "Delete multiple objects", crumbPolls, crumbQuestions, crumb{Label: "Delete multiple objects"})
 	if err != nil {
 		return err
 	}
@@ -67,16 +67,16 @@ func (h *Handler) questionAction(c echo.Context) error {
 }
 
 // questionDeleteForm asks for confirmation before deleting one question.
-func (h *Handler) questionDeleteForm(c echo.Context) error {
+func (h *Handler) questionDeleteForm(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	q, err := models.QuestionWithChoices(webctx.DB(c), id)
+	q, err := models.QuestionWithChoices(r.DB, id)
 	if err != nil {
 		return err
 	}
-	b, err := h.page(c, "Are you sure?", crumbPolls, crumbQuestions,
+	b, err := h.page(c, r, "Are you sure?", crumbPolls, crumbQuestions,
 		crumb{q.QuestionText, questionChangeURL(id)}, crumb{Label: "Delete"})
 	if err != nil {
 		return err
@@ -92,12 +92,12 @@ func (h *Handler) questionDeleteForm(c echo.Context) error {
 }
 
 // questionDelete deletes one question, its choices with it.
-func (h *Handler) questionDelete(c echo.Context) error {
+func (h *Handler) questionDelete(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	q, err := models.QuestionWithChoices(db, id)
 	if err != nil {
 		return err
@@ -105,8 +105,8 @@ func (h *Handler) questionDelete(c echo.Context) error {
 	if _, err := models.DeleteQuestions(db, []int64{id}); err != nil {
 		return err
 	}
-	if err := h.logDeletions(c, []models.Question{q}); err != nil {
+	if err := h.logDeletions(c, r, []models.Question{q}); err != nil {
 		return err
 	}
-	return redirectWith(c, questionListPath, "success", "The question "+quoted(q.QuestionText)+" was deleted successfully.")
+	return redirectWith(c, r, questionListPath, "success", "The question "+quoted(q.QuestionText)+" was deleted successfully.")
 }

@@ -36,8 +36,8 @@ func blankRows(rows []choiceRow) []choiceRow {
 }
 
 // questionAddForm shows an empty question, published now, with blank choices.
-func (h *Handler) questionAddForm(c echo.Context) error {
-	b, err := h.page(c, "Add question", crumbPolls, crumbQuestions, crumb{Label: "Add question"})
+func (h *Handler) questionAddForm(c echo.Context, r *webctx.Request) error {
+	b, err := h.page(c, r, "Add question", crumbPolls, crumbQuestions, crumb{Label: "Add question"})
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (h *Handler) questionAddForm(c echo.Context) error {
 
 // questionAdd creates a question with its non-blank choices, or shows the form
 // again with its errors and saves nothing.
-func (h *Handler) questionAdd(c echo.Context) error {
+func (h *Handler) questionAdd(c echo.Context, r *webctx.Request) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
@@ -59,7 +59,7 @@ func (h *Handler) questionAdd(c echo.Context) error {
 		return err
 	}
 	if in.errorCount() > 0 {
-		b, err := h.page(c, "Add question", crumbPolls, crumbQuestions, crumb{Label: "Add question"})
+		b, err := h.page(c, r, "Add question", crumbPolls, crumbQuestions, crumb{Label: "Add question"})
 		if err != nil {
 			return err
 		}
@@ -72,22 +72,22 @@ func (h *Handler) questionAdd(c echo.Context) error {
 	for _, t := range in.edits.Add {
 		q.Choices = append(q.Choices, models.Choice{ChoiceText: t})
 	}
-	if err := models.CreateQuestion(webctx.DB(c), &q); err != nil {
+	if err := models.CreateQuestion(r.DB, &q); err != nil {
 		return err
 	}
-	if err := h.logAction(c, models.ActionAddition, ctQuestion, q.ID, q.QuestionText, "Added."); err != nil {
+	if err := h.logAction(c, r, models.ActionAddition, ctQuestion, q.ID, q.QuestionText, "Added."); err != nil {
 		return err
 	}
-	return afterSave(c, form, q, "added")
+	return afterSave(c, r, form, q, "added")
 }
 
 // questionChangeForm shows a question with its choices and their votes.
-func (h *Handler) questionChangeForm(c echo.Context) error {
+func (h *Handler) questionChangeForm(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	q, err := models.QuestionWithChoices(webctx.DB(c), id)
+	q, err := models.QuestionWithChoices(r.DB, id)
 	if err != nil {
 		return err
 	}
@@ -95,17 +95,17 @@ func (h *Handler) questionChangeForm(c echo.Context) error {
 	for _, ch := range q.Choices {
 		rows = append(rows, choiceRow{ID: ch.ID, Text: ch.ChoiceText, Votes: ch.Votes})
 	}
-	return h.renderChange(c, q, questionFormPage{QuestionText: q.QuestionText, PubDate: dateTimeValue(q.PubDate), Choices: blankRows(rows)})
+	return h.renderChange(c, r, q, questionFormPage{QuestionText: q.QuestionText, PubDate: dateTimeValue(q.PubDate), Choices: blankRows(rows)})
 }
 
 // questionChange saves a question and its choice edits, or shows the form
 // again with its errors and saves nothing.
-func (h *Handler) questionChange(c echo.Context) error {
+func (h *Handler) questionChange(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	old, err := models.QuestionWithChoices(db, id)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (h *Handler) questionChange(c echo.Context) error {
 		return err
 	}
 	if in.errorCount() > 0 {
-		return h.renderChange(c, old, questionFormPage{QuestionText: in.text, PubDate: in.pubDate,
+		return h.renderChange(c, r, old, questionFormPage{QuestionText: in.text, PubDate: in.pubDate,
 			Choices: in.rows, Errors: in.errs, ErrorNote: errorNote(in.errorCount())})
 	}
 	if err := models.UpdateQuestion(db, in.question); err != nil {
@@ -128,15 +128,15 @@ func (h *Handler) questionChange(c echo.Context) error {
 	if err := models.EditChoices(db, id, in.edits); err != nil {
 		return err
 	}
-	if err := h.logAction(c, models.ActionChange, ctQuestion, id, in.question.QuestionText, changeMessage(old, in)); err != nil {
+	if err := h.logAction(c, r, models.ActionChange, ctQuestion, id, in.question.QuestionText, changeMessage(old, in)); err != nil {
 		return err
 	}
-	return afterSave(c, form, in.question, "changed")
+	return afterSave(c, r, form, in.question, "changed")
 }
 
 // renderChange shows the change form of q filled as p says.
-func (h *Handler) renderChange(c echo.Context, q models.Question, p questionFormPage) error {
-	b, err := h.page(c, "Change question", crumbPolls, crumbQuestions, crumb{Label: q.QuestionText})
+func (h *Handler) renderChange(c echo.Context, r *webctx.Request, q models.Question, p questionFormPage) error {
+	b, err := h.page(c, r, "Change question", crumbPolls, crumbQuestions, crumb{Label: q.QuestionText})
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (h *Handler) renderChange(c echo.Context, q models.Question, p questionForm
 }
 
 // afterSave goes where the button pressed asks, with Django's confirmation.
-func afterSave(c echo.Context, form url.Values, q models.Question, verb string) error {
+func afterSave(c echo.Context, r *webctx.Request, form url.Values, q models.Question, verb string) error {
 	msg := "The question " + quoted(q.QuestionText) + " was " + verb + " successfully."
 	to := questionListPath
 	switch {
@@ -154,5 +154,5 @@ func afterSave(c echo.Context, form url.Values, q models.Question, verb string) 
 	case form.Has("_addanother"):
 		to, msg = questionAddPath, msg+" You may add another question below."
 	}
-	return redirectWith(c, to, "success", msg)
+	return redirectWith(c, r, to, "success", msg)
 }

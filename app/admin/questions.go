@@ -43,9 +43,9 @@ func dateRange(filter string, now time.Time) (from, to *time.Time) {
 
 // questionList is the questions' change list: search, date filter, sorting,
 // pagination, and the bulk delete action.
-func (h *Handler) questionList(c echo.Context) error {
+func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	q := listQuery(c.QueryParams())
-	b, err := h.page(c, "Select question to change", crumbPolls, crumb{Label: "Questions"})
+	b, err := h.page(c, r, "Select question to change", crumbPolls, crumb{Label: "Questions"})
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (h *Handler) questionList(c echo.Context) error {
 	case 2, 3: // "published recently" sorts by the date it is computed from
 		mq.Order = "pub_date"
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	want := requestedPage(q)
 	mq.Offset, mq.Limit = (want-1)*perPage, perPage
 	qs, total, err := models.AdminQuestions(db, mq)

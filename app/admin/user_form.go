@@ -61,8 +61,8 @@ func readUserForm(db *gorm.DB, form url.Values, old models.User) (models.User, s
 	return u, password, errs, nil
 }
 
-func (h *Handler) userAddForm(c echo.Context) error {
-	b, err := h.page(c, "Add user", crumbAuth, crumbUsers, crumb{Label: "Add user"})
+func (h *Handler) userAddForm(c echo.Context, r *webctx.Request) error {
+	b, err := h.page(c, r, "Add user", crumbAuth, crumbUsers, crumb{Label: "Add user"})
 	if err != nil {
 		return err
 	}
@@ -71,12 +71,12 @@ func (h *Handler) userAddForm(c echo.Context) error {
 
 // userAdd creates a user. A username taken between the check and the insert
 // is caught in a savepoint, so the form can still be shown with its error.
-func (h *Handler) userAdd(c echo.Context) error {
+func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
 	form, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	u, password, errs, err := readUserForm(db, form, models.User{})
 	if err != nil {
 		return err
@@ -95,7 +95,7 @@ func (h *Handler) userAdd(c echo.Context) error {
 		}
 	}
 	if n := errs.count(); n > 0 {
-		b, err := h.page(c, "Add user", crumbAuth, crumbUsers, crumb{Label: "Add user"})
+		b, err := h.page(c, r, "Add user", crumbAuth, crumbUsers, crumb{Label: "Add user"})
 		if err != nil {
 			return err
 		}
@@ -104,32 +104,32 @@ func (h *Handler) userAdd(c echo.Context) error {
 			IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, Errors: errs, ErrorNote: errorNote(n),
 		})
 	}
-	if err := h.logAction(c, models.ActionAddition, ctUser, u.ID, u.Username, "Added."); err != nil {
+	if err := h.logAction(c, r, models.ActionAddition, ctUser, u.ID, u.Username, "Added."); err != nil {
 		return err
 	}
-	return afterUserSave(c, form, u, "added")
+	return afterUserSave(c, r, form, u, "added")
 }
 
-func (h *Handler) userChangeForm(c echo.Context) error {
+func (h *Handler) userChangeForm(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	u, err := models.UserByID(webctx.DB(c), id)
+	u, err := models.UserByID(r.DB, id)
 	if err != nil {
 		return err
 	}
-	return h.renderUserChange(c, u, u, nil)
+	return h.renderUserChange(c, r, u, u, nil)
 }
 
 // userChange saves a user's details, flags and (when given) new password; a
 // new password ends the user's other sessions.
-func (h *Handler) userChange(c echo.Context) error {
+func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	old, err := models.UserByID(db, id)
 	if err != nil {
 		return err
@@ -151,7 +151,7 @@ func (h *Handler) userChange(c echo.Context) error {
 		}
 	}
 	if errs.count() > 0 {
-		return h.renderUserChange(c, old, u, errs)
+		return h.renderUserChange(c, r, old, u, errs)
 	}
 	if password != "" {
 		keep := ""
@@ -162,15 +162,15 @@ func (h *Handler) userChange(c echo.Context) error {
 			return err
 		}
 	}
-	if err := h.logAction(c, models.ActionChange, ctUser, id, u.Username, userChangeMessage(old, u, password != "")); err != nil {
+	if err := h.logAction(c, r, models.ActionChange, ctUser, id, u.Username, userChangeMessage(old, u, password != "")); err != nil {
 		return err
 	}
-	return afterUserSave(c, form, u, "changed")
+	return afterUserSave(c, r, form, u, "changed")
 }
 
 // renderUserChange shows the change form of old, filled with u.
-func (h *Handler) renderUserChange(c echo.Context, old, u models.User, errs fieldErrors) error {
-	b, err := h.page(c, "Change user", crumbAuth, crumbUsers, crumb{Label: old.Username})
+func (h *Handler) renderUserChange(c echo.Context, r *webctx.Request, old, u models.User, errs fieldErrors) error {
+	b, err := h.page(c, r, "Change user", crumbAuth, crumbUsers, crumb{Label: old.Username})
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func userChangeMessage(old, u models.User, password bool) string {
 }
 
 // afterUserSave goes where the button pressed asks, with Django's confirmation.
-func afterUserSave(c echo.Context, form url.Values, u models.User, verb string) error {
+func afterUserSave(c echo.Context, r *webctx.Request, form url.Values, u models.User, verb string) error {
 	msg := "The user " + quoted(u.Username) + " was " + verb + " successfully."
 	to := userListPath
 	switch {
@@ -213,5 +213,5 @@ func afterUserSave(c echo.Context, form url.Values, u models.User, verb string) 
 	case form.Has("_addanother"):
 		to, msg = userAddPath, msg+" You may add another user below."
 	}
-	return redirectWith(c, to, "success", msg)
+	return redirectWith(c, r, to, "success", msg)
 }

@@ -18,13 +18,13 @@ func userChangeURL(id int64) string { return userListPath + itoa(id) + "/change/
 
 // userList lists the tenant's users (superusers only), searchable by
 // username and email.
-func (h *Handler) userList(c echo.Context) error {
+func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 	q := listQuery(c.QueryParams())
-	b, err := h.page(c, "Select user to change", crumbAuth, crumb{Label: "Users"})
+	b, err := h.page(c, r, "Select user to change", crumbAuth, crumb{Label: "Users"})
 	if err != nil {
 		return err
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	want := requestedPage(q)
 	us, total, err := models.AdminUsers(db, q.get("q"), (want-1)*perPage, perPage)
 	if err != nil {
@@ -52,16 +52,16 @@ func (h *Handler) userList(c echo.Context) error {
 }
 
 // userDeleteForm asks for confirmation before deleting a user.
-func (h *Handler) userDeleteForm(c echo.Context) error {
+func (h *Handler) userDeleteForm(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	u, err := models.UserByID(webctx.DB(c), id)
+	u, err := models.UserByID(r.DB, id)
 	if err != nil {
 		return err
 	}
-	b, err := h.page(c, "Are you sure?", crumbAuth, crumbUsers, crumb{u.Username, userChangeURL(id)}, crumb{Label: "Delete"})
+	b, err := h.page(c, r, "Are you sure?", crumbAuth, crumbUsers, crumb{u.Username, userChangeURL(id)}, crumb{Label: "Delete"})
 	if err != nil {
 		return err
 	}
@@ -78,21 +78,21 @@ func (h *Handler) userDeleteForm(c echo.Context) error {
 // userDelete deletes a user and their sessions. The log entry is written
 // first, so that deleting oneself still records who did it until the
 // deletion clears the author.
-func (h *Handler) userDelete(c echo.Context) error {
+func (h *Handler) userDelete(c echo.Context, r *webctx.Request) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	db := webctx.DB(c)
+	db := r.DB
 	u, err := models.UserByID(db, id)
 	if err != nil {
 		return err
 	}
-	if err := h.logAction(c, models.ActionDeletion, ctUser, id, u.Username, ""); err != nil {
+	if err := h.logAction(c, r, models.ActionDeletion, ctUser, id, u.Username, ""); err != nil {
 		return err
 	}
 	if err := models.DeleteUser(db, id); err != nil {
 		return err
 	}
-	return redirectWith(c, userListPath, "success", "The user "+quoted(u.Username)+" was deleted successfully.")
+	return redirectWith(c, r, userListPath, "success", "The user "+quoted(u.Username)+" was deleted successfully.")
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/webctx"
 	"polls/models"
 	"polls/views"
 )
@@ -18,19 +19,19 @@ type detailPage struct {
 }
 
 // Detail shows a question and its voting form (the tutorial's DetailView).
-func (h *Handlers) Detail(c echo.Context) error {
-	q, err := h.question(c)
+func (h *Handlers) Detail(c echo.Context, r *webctx.Request) error {
+	q, err := h.question(c, r)
 	if err != nil {
 		return err
 	}
-	return renderDetail(c, q, "")
+	return renderDetail(c, r, q, "")
 }
 
 // renderDetail renders the voting form of q, with errMsg above the choices
 // when a vote was refused.
-func renderDetail(c echo.Context, q models.Question, errMsg string) error {
+func renderDetail(c echo.Context, r *webctx.Request, q models.Question, errMsg string) error {
 	return c.Render(http.StatusOK, "polls/detail", detailPage{
-		Page:         page(c, q.QuestionText),
+		Page:         page(r, q.QuestionText),
 		Question:     q,
 		VoteURL:      link(pathVote, q.ID),
 		ErrorMessage: errMsg,

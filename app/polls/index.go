@@ -28,12 +28,12 @@ type questionLink struct {
 
 // Index lists the latest published questions, newest first (the tutorial's
 // IndexView). Questions dated in the future stay hidden until their time.
-func (h *Handlers) Index(c echo.Context) error {
-	qs, err := models.LatestQuestions(webctx.DB(c), h.now(), latestCount)
+func (h *Handlers) Index(c echo.Context, r *webctx.Request) error {
+	qs, err := models.LatestQuestions(r.DB, h.now(), latestCount)
 	if err != nil {
 		return fmt.Errorf("polls index: %w", err)
 	}
-	data := indexPage{Page: page(c, "Latest polls"), Questions: make([]questionLink, len(qs))}
+	data := indexPage{Page: page(r, "Latest polls"), Questions: make([]questionLink, len(qs))}
 	for i, q := range qs {
 		data.Questions[i] = questionLink{Text: q.QuestionText, URL: link(pathDetail, q.ID)}
 	}

@@ -1,7 +1,7 @@
 // Package polls is the Django tutorial's polls app: the index of the latest
 // questions, a question's voting form, the vote itself and the results. It knows
-// nothing of tenancy: every handler works on the database handle the request
-// carries (webctx.DB), which is already scoped to the site the visitor is on.
+// nothing of tenancy: every handler works on the database handle it receives
+// (webctx.Request.DB), which is already scoped to the site the visitor is on.
 package polls
 
 import (
@@ -51,11 +51,11 @@ func Register(g *echo.Group, h *Handlers) {
 	get(g, pathIndex, RouteIndex, h.Index)
 	get(g, pathDetail, RouteDetail, h.Detail)
 	get(g, pathResults, RouteResults, h.Results)
-	g.POST(pathVote, h.Vote).Name = RouteVote
+	g.POST(pathVote, webctx.Handle(h.Vote)).Name = RouteVote
 }
 
-func get(g *echo.Group, path, name string, h echo.HandlerFunc) {
-	for _, r := range g.Match([]string{http.MethodGet, http.MethodHead}, path, h) {
+func get(g *echo.Group, path, name string, h webctx.HandlerFunc) {
+	for _, r := range g.Match([]string{http.MethodGet, http.MethodHead}, path, webctx.Handle(h)) {
 		r.Name = name
 	}
 }
@@ -69,7 +69,6 @@ func (h *Handlers) now() time.Time {
 
 // page returns the layout data every polls page shares: its title, the name of
 // the site the visitor is on, and the CSRF token for forms.
-func page(c echo.Context, title string) views.Page {
-	site, _ := webctx.SiteOf(c)
-	return views.Page{Title: title, SiteName: site.Name, CSRF: webctx.CSRF(c)}
+func page(r *webctx.Request, title string) views.Page {
+	return views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF}
 }

@@ -12,12 +12,12 @@ import (
 
 // question loads the published question the URL's :id names, with its choices.
 // A missing, future or malformed id is a 404, like Django's get_object_or_404.
-func (h *Handlers) question(c echo.Context) (models.Question, error) {
+func (h *Handlers) question(c echo.Context, r *webctx.Request) (models.Question, error) {
 	id, ok := parseID(c.Param("id"))
 	if !ok {
 		return models.Question{}, fmt.Errorf("question id %q: %w", c.Param("id"), models.ErrNotFound)
 	}
-	return models.PublishedQuestion(webctx.DB(c), id, h.now())
+	return models.PublishedQuestion(r.DB, id, h.now())
 }
 
 // parseID accepts what Django's <int:...> path converter accepts: one or more

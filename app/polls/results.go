@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/webctx"
 	"polls/models"
 	"polls/views"
 )
@@ -27,14 +28,14 @@ type choiceResult struct {
 
 // Results shows the votes of each choice of a question, with a bar chart (the
 // tutorial's ResultsView).
-func (h *Handlers) Results(c echo.Context) error {
-	q, err := h.question(c)
+func (h *Handlers) Results(c echo.Context, r *webctx.Request) error {
+	q, err := h.question(c, r)
 	if err != nil {
 		return err
 	}
 	choices, total := tally(q.Choices)
 	return c.Render(http.StatusOK, "polls/results", resultsPage{
-		Page:       page(c, q.QuestionText),
+		Page:       page(r, q.QuestionText),
 		Question:   q,
 		Choices:    choices,
 		TotalVotes: total,

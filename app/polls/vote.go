@@ -19,11 +19,11 @@ const noChoiceMessage = "You didn't select a choice."
 // missing choice, or one that is not a choice of this question, sends the form
 // back with the tutorial's message, and nothing is counted. A vote that counts
 // is one UPDATE: the question is read only to send the form back.
-func (h *Handlers) Vote(c echo.Context) error {
+func (h *Handlers) Vote(c echo.Context, r *webctx.Request) error {
 	questionID, okQuestion := parseID(c.Param("id"))
 	choiceID, okChoice := parseID(c.FormValue("choice"))
 	if okQuestion && okChoice {
-		err := models.Vote(webctx.DB(c), questionID, choiceID, h.now())
+		err := models.Vote(r.DB, questionID, choiceID, h.now())
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, link(pathResults, questionID))
 		}
@@ -31,9 +31,9 @@ func (h *Handlers) Vote(c echo.Context) error {
 			return fmt.Errorf("vote on question %d: %w", questionID, err)
 		}
 	}
-	q, err := h.question(c) // a 404 when the question is missing or not published
+	q, err := h.question(c, r) // a 404 when the question is missing or not published
 	if err != nil {
 		return err
 	}
-	return renderDetail(c, q, noChoiceMessage)
+	return renderDetail(c, r, q, noChoiceMessage)
 }

@@ -8,8 +8,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
-	"polls/app/webctx"
 )
 
 const (
@@ -25,8 +23,9 @@ var errCSRF = echo.NewHTTPError(http.StatusForbidden,
 // checkCSRF protects every unsafe request with a double-submit token: a random
 // value in a host-only cookie that the form must echo back. Cookies are per
 // host, so a token from one tenant's site is worthless on another's. It reads
-// the whole form (the body) of an unsafe request.
-func checkCSRF(c echo.Context) error {
+// the whole form (the body) of an unsafe request, and returns the token forms
+// must post back.
+func checkCSRF(c echo.Context) (string, error) {
 	token := ""
 	if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
 		token = ck.Value
@@ -36,11 +35,11 @@ func checkCSRF(c echo.Context) error {
 	default:
 		form, err := c.FormParams()
 		if err != nil {
-			return formError(err)
+			return "", formError(err)
 		}
 		sent := form.Get(csrfField)
 		if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
-			return errCSRF
+			return "", errCSRF
 		}
 	}
 	if token == "" {
@@ -50,8 +49,7 @@ func checkCSRF(c echo.Context) error {
 			HttpOnly: true, Secure: c.IsTLS(), SameSite: http.SameSiteLaxMode,
 		})
 	}
-	webctx.SetCSRF(c, token)
-	return nil
+	return token, nil
 }
 
 // formError turns a body that could not be read into the right 4xx: 413 when

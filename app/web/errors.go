@@ -14,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"polls/app/tenant"
-	"polls/app/webctx"
 	"polls/models"
 	"polls/views"
 )
@@ -36,7 +35,7 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 			return
 		}
 		req := c.Request()
-		site, _ := webctx.SiteOf(c)
+		site := siteOf(c)
 		out := classify(err)
 		if out.status == statusClientGone && req.Context().Err() == nil {
 			out = outcome{status: http.StatusInternalServerError, msg: msgInternal} // cancelled by us, not by the client

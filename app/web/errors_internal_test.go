@@ -47,7 +47,7 @@ func TestErrorsBecomeResponsesInOnePlace(t *testing.T) {
 			handle := errorHandler(set, slog.New(slog.NewTextHandler(&logs, nil)))
 			rec := httptest.NewRecorder()
 			c := e.NewContext(httptest.NewRequest(http.MethodGet, "/polls/", nil), rec)
-			webctx.SetSite(c, webctx.Site{Name: "Client One", Schema: "client1"})
+			webctx.Set(c, &webctx.Request{Site: webctx.Site{Name: "Client One", Schema: "client1"}})
 			handle(tt.err, c)
 			body := rec.Body.String()
 			if rec.Code != tt.status || !strings.Contains(body, tt.shows) {

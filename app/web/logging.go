@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"polls/app/webctx"
 )
 
 // requestLog writes one line per request: tenant, method, path, status, duration.
@@ -18,7 +16,7 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
-			site, _ := webctx.SiteOf(c)
+			site := siteOf(c)
 			level := slog.LevelInfo
 			status := c.Response().Status
 			if status >= 500 {

@@ -44,13 +44,14 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		webctx.SetSite(c, webctx.Site{Name: site.Name, Schema: site.Schema})
+		r := &webctx.Request{Site: webctx.Site{Name: site.Name, Schema: site.Schema}}
+		webctx.Set(c, r)
 		if s.rates != nil {
 			if err := s.rates.allow(site.Schema); err != nil {
 				return err
 			}
 		}
-		if err := checkCSRF(c); err != nil {
+		if r.CSRF, err = checkCSRF(c); err != nil {
 			return err
 		}
 		ctx := req.Context()
@@ -67,7 +68,7 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		err = s.runner.Run(ctx, site, idempotent(req.Method), func(db *gorm.DB) error {
 			held = newBufferedResponse() // a re-run starts from an empty response
 			c.SetResponse(echo.NewResponse(held, c.Echo()))
-			webctx.SetDB(c, db)
+			r.DB = db
 			return next(c)
 		})
 		c.SetResponse(orig)
@@ -93,4 +94,13 @@ func (s *sites) explain(ctx context.Context, host string, err error) error {
 // idempotent reports whether a request may be run again from the start.
 func idempotent(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead
+}
+
+// siteOf is the site the lifecycle resolved for c, for logs and the error
+// page; the zero Site when it resolved none.
+func siteOf(c echo.Context) webctx.Site {
+	if r, ok := webctx.From(c); ok {
+		return r.Site
+	}
+	return webctx.Site{}
 }

@@ -1,14 +1,7 @@
-// Package webctx carries what the tenant layer prepares for a request to the
-// handlers that use it: the scoped database handle and the site's name. Handlers
-// read these without knowing how (or that) they were scoped.
-//
-// The rule for every handler behind the tenant lifecycle (app/web/scope.go):
-// it may be run more than once for one request, each time in a new
-// transaction with the previous one rolled back and its response discarded
-// (tenant.Work says when). So a handler's effects go through the DB handle
-// only; anything else it changes (memory, files, mail) must survive being
-// done twice. And its response is sent only after COMMIT: a handler cannot
-// stream.
+// Package webctx is what the tenant lifecycle (app/web/scope.go) hands the
+// polls and admin handlers: one typed Request, passed as an argument, so a
+// handler never looks up keys in echo's context nor knows how its database
+// handle was scoped.
 package webctx
 
 import (
@@ -16,10 +9,23 @@ import (
 	"gorm.io/gorm"
 )
 
-const (
-	dbKey   = "polls.db"
-	siteKey = "polls.site"
-)
+// Request is what the lifecycle prepared for one request to a tenant's site.
+//
+// The rule for every handler that receives one: it may be run more than once
+// for one request, each time in a new transaction with the previous one
+// rolled back and its response discarded (tenant.Work says when). So a
+// handler's effects go through DB only; anything else it changes (memory,
+// files, mail) must survive being done twice. And its response is sent only
+// after COMMIT: a handler cannot stream.
+type Request struct {
+	// DB is scoped to the request's tenant and already in its transaction;
+	// a re-run gets a new one.
+	DB *gorm.DB
+	// Site is the site the request is for.
+	Site Site
+	// CSRF is the token forms must post back as csrfmiddlewaretoken.
+	CSRF string
+}
 
 // Site describes the site a request is for.
 type Site struct {
@@ -27,36 +33,32 @@ type Site struct {
 	Schema string // for logs only; handlers never use it in SQL
 }
 
-// SetDB stores the request's database handle.
-func SetDB(c echo.Context, db *gorm.DB) { c.Set(dbKey, db) }
+// HandlerFunc is a handler behind the tenant lifecycle; see Request for the
+// rule it must follow.
+type HandlerFunc func(c echo.Context, r *Request) error
 
-// DB returns the request's database handle, already scoped to its site. It
-// panics if the route was registered outside the tenant middleware: that is a
-// programming error, and failing loudly beats touching the wrong schema.
-func DB(c echo.Context) *gorm.DB {
-	db, ok := c.Get(dbKey).(*gorm.DB)
-	if !ok {
-		panic("webctx.DB: route is not behind the tenant middleware")
+// requestKey is the one key of echo's context the lifecycle uses.
+const requestKey = "polls.request"
+
+// Set stores the request's Request; only the lifecycle calls it.
+func Set(c echo.Context, r *Request) { c.Set(requestKey, r) }
+
+// From returns the request's Request, if the lifecycle has stored one: the
+// error page and the request log read the site from it.
+func From(c echo.Context) (*Request, bool) {
+	r, ok := c.Get(requestKey).(*Request)
+	return r, ok
+}
+
+// Handle adapts h to echo. It panics when the route is not behind the tenant
+// lifecycle, or runs outside its transaction: that is a programming error,
+// and failing loudly beats touching the wrong schema.
+func Handle(h HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r, ok := From(c)
+		if !ok || r.DB == nil {
+			panic("webctx.Handle: route is not behind the tenant lifecycle")
+		}
+		return h(c, r)
 	}
-	return db
-}
-
-// SetSite stores the request's site.
-func SetSite(c echo.Context, s Site) { c.Set(siteKey, s) }
-
-// SiteOf returns the request's site, if the request has one.
-func SiteOf(c echo.Context) (Site, bool) {
-	s, ok := c.Get(siteKey).(Site)
-	return s, ok
-}
-
-const csrfKey = "polls.csrf"
-
-// SetCSRF stores the request's CSRF token.
-func SetCSRF(c echo.Context, token string) { c.Set(csrfKey, token) }
-
-// CSRF returns the token forms must post back as csrfmiddlewaretoken.
-func CSRF(c echo.Context) string {
-	s, _ := c.Get(csrfKey).(string)
-	return s
 }
