@@ -34,14 +34,25 @@ type loadTenant struct {
 type loadFigures struct {
 	requests, errors, crossTenant, lostVotes int64
 	duration                                 time.Duration
+	statuses                                 sync.Map // status of each error -> *atomic.Int64
+}
+
+// errorStatuses says which statuses the errors were, for the failure message.
+func (f *loadFigures) errorStatuses() string {
+	var parts []string
+	f.statuses.Range(func(k, v any) bool {
+		parts = append(parts, fmt.Sprintf("%v: %d", k, v.(*atomic.Int64).Load()))
+		return true
+	})
+	return strings.Join(parts, ", ")
 }
 
 // runMixedLoad sends requests requests from workers goroutines, each to a
 // random tenant: index, detail and results pages and votes. Every page must
 // be its own tenant's; every confirmed vote must be in the database.
-func runMixedLoad(t *testing.T, srv *apptest.Server, tenants []*loadTenant, workers, requests int) loadFigures {
+func runMixedLoad(t *testing.T, srv *apptest.Server, tenants []*loadTenant, workers, requests int) *loadFigures {
 	t.Helper()
-	var fig loadFigures
+	fig := &loadFigures{}
 	var sent atomic.Int64
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -61,6 +72,8 @@ func runMixedLoad(t *testing.T, srv *apptest.Server, tenants []*loadTenant, work
 					lt.accepted[vote].Add(1)
 				case vote >= 0 || status != http.StatusOK:
 					atomic.AddInt64(&fig.errors, 1)
+					n, _ := fig.statuses.LoadOrStore(status, new(atomic.Int64))
+					n.(*atomic.Int64).Add(1)
 					continue
 				}
 				for _, other := range tenants {
@@ -145,7 +158,7 @@ func TestIsolationUnderConcurrentMixedLoad(t *testing.T) {
 	t.Logf("direct: %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
 		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
 	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
-		t.Fatalf("got %d errors, %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.crossTenant, fig.lostVotes)
+		t.Fatalf("got %d errors (statuses %s), %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.errorStatuses(), fig.crossTenant, fig.lostVotes)
 	}
 }
 
@@ -174,6 +187,6 @@ func TestIsolationUnderConcurrentMixedLoadThroughPgBouncer(t *testing.T) {
 	t.Logf("through PgBouncer (transaction mode, 10 server connections for 40 client ones): %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
 		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
 	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
-		t.Fatalf("got %d errors, %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.crossTenant, fig.lostVotes)
+		t.Fatalf("got %d errors (statuses %s), %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.errorStatuses(), fig.crossTenant, fig.lostVotes)
 	}
 }
