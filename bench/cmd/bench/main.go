@@ -35,6 +35,7 @@ type options struct {
 	pgbouncer, keep        bool
 	execMode, pagesFlag    string
 	roundTrips             bool
+	noisy                  bool
 }
 
 func main() {
@@ -51,6 +52,7 @@ func main() {
 	flag.StringVar(&o.execMode, "exec-mode", "", "pgx default_query_exec_mode for polls (default: polls' own choice)")
 	flag.StringVar(&o.pagesFlag, "pages", "index,detail,results,vote", "pages to measure")
 	flag.BoolVar(&o.roundTrips, "roundtrips", true, "count the database round trips of one request per page")
+	flag.BoolVar(&o.noisy, "noisy", false, "instead of the pages: a quiet tenant's index alone and while another tenant or client misbehaves")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, logs)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -130,7 +132,7 @@ func run(ctx context.Context, o options) error {
 		pollsURL = withParam(pollsURL, "default_query_exec_mode", o.execMode)
 	}
 	env := &benchEnv{o: o, dir: dir, pollsBin: pollsBin, baselineBin: baselineBin, useWrk: useWrk, r: r}
-	if o.roundTrips {
+	if o.roundTrips && !o.noisy {
 		if err := env.roundTrips(ctx, pgURL, hosts); err != nil {
 			return err
 		}
@@ -142,6 +144,13 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer env.stopServers()
+	if o.noisy {
+		if err := env.noisy(ctx, pgURL, hosts[0], hosts[1]); err != nil {
+			return err
+		}
+		r.memory(env.polls)
+		return nil
+	}
 	if err := env.compareHTML(hosts[0]); err != nil {
 		return err
 	}
