@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"polls/app/config"
 	"polls/app/database"
@@ -98,13 +99,18 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 
 // Logs collects a server's log lines; safe for the server's goroutines.
 type Logs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed and replaced at every write, for WaitFor
 }
 
 func (l *Logs) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written != nil {
+		close(l.written)
+		l.written = nil
+	}
 	return l.buf.Write(p)
 }
 
@@ -113,6 +119,30 @@ func (l *Logs) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// WaitFor waits until the log contains s, woken by each write; it fails the
+// test after timeout, a safety net for a line that never comes.
+func (l *Logs) WaitFor(t testing.TB, s string, timeout time.Duration) {
+	t.Helper()
+	expired := time.After(timeout)
+	for {
+		l.mu.Lock()
+		if bytes.Contains(l.buf.Bytes(), []byte(s)) {
+			l.mu.Unlock()
+			return
+		}
+		if l.written == nil {
+			l.written = make(chan struct{})
+		}
+		written := l.written
+		l.mu.Unlock()
+		select {
+		case <-written:
+		case <-expired:
+			t.Fatalf("the log has no %q after %v:\n%s", s, timeout, l.String())
+		}
+	}
 }
 
 // Client returns a browser-like client: it sends every request to the server

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,13 +18,17 @@ import (
 	"polls/app/cli"
 )
 
-// startServe runs `polls serve` in-process on a free port and returns its
-// address and a function that stops it (as SIGTERM would) and waits for it.
-func startServe(t *testing.T) (addr string, stop func() error) {
+// startServe runs `polls serve [flags...]` in-process on a free port and
+// returns its address and a function that stops it (as SIGTERM would) and
+// waits for it; what it logs goes to logs, when not nil.
+func startServe(t *testing.T, logs io.Writer, flags ...string) (addr string, stop func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	env := cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: io.Discard,
+	if logs == nil {
+		logs = io.Discard
+	}
+	env := cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: logs,
 		Getenv: func(k string) string {
 			if k == "POLLS_DATABASE_URL" {
 				return apptest.URL(t)
@@ -31,7 +37,7 @@ func startServe(t *testing.T) (addr string, stop func() error) {
 		}}
 	done := make(chan error, 1)
 	go func() {
-		err := cli.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env)
+		err := cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), env)
 		pw.Close()
 		done <- err
 	}()
@@ -53,7 +59,7 @@ func startServe(t *testing.T) (addr string, stop func() error) {
 
 func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	tn := apptest.NewTenant(t)
-	addr, stop := startServe(t)
+	addr, stop := startServe(t, nil)
 
 	// A request whose body is still to be sent when the shutdown starts. With
 	// "Expect: 100-continue" the server says "100 Continue" when a handler
@@ -107,7 +113,7 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 }
 
 func TestServeAnswersHealthAndReadiness(t *testing.T) {
-	addr, stop := startServe(t)
+	addr, stop := startServe(t, nil)
 	defer stop()
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get("http://" + addr + path)
@@ -118,5 +124,31 @@ func TestServeAnswersHealthAndReadiness(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s on a bare IP host: got %d, want 200", path, resp.StatusCode)
 		}
+	}
+}
+
+// TestServeWarnsWhenThePoolCannotFit: a pool larger than what PostgreSQL's
+// max_connections leaves is said at start, naming the setting to change; a
+// pool that fits is not.
+func TestServeWarnsWhenThePoolCannotFit(t *testing.T) {
+	for _, tt := range []struct {
+		maxConns int
+		warned   bool
+	}{{1000, true}, {20, false}} {
+		t.Run(fmt.Sprint(tt.maxConns), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(path, []byte(fmt.Sprintf("database:\n  max_conns: %d\n", tt.maxConns)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			logs := &apptest.Logs{}
+			_, stop := startServe(t, logs, "--config", path)
+			if err := stop(); err != nil {
+				t.Fatal(err)
+			}
+			warned := strings.Contains(logs.String(), "lower database.max_conns or raise max_connections")
+			if warned != tt.warned {
+				t.Fatalf("max_conns %d: warned %v, want %v; log:\n%s", tt.maxConns, warned, tt.warned, logs.String())
+			}
+		})
 	}
 }

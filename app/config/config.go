@@ -46,7 +46,7 @@ type Tenancy struct {
 	// means a quarter of database.max_conns, at least 2 (PerTenantConns).
 	MaxConnsPerTenant int `yaml:"max_conns_per_tenant"`
 	// QueuePerTenant is how many more of a tenant's requests may wait for one
-	// of its connections; 0 means four times its connections (PerTenantQueue).
+	// of its connections; 0 means eight times its connections (PerTenantQueue).
 	QueuePerTenant int `yaml:"queue_per_tenant"`
 	// RateLimit is each tenant's requests per second; 0: no limit.
 	RateLimit float64 `yaml:"rate_limit"`
@@ -65,7 +65,7 @@ func (c Config) PerTenantQueue() int {
 	if c.Tenancy.QueuePerTenant > 0 {
 		return c.Tenancy.QueuePerTenant
 	}
-	return 4 * c.PerTenantConns()
+	return 8 * c.PerTenantConns()
 }
 
 // Database says where PostgreSQL is, or where the private one keeps its data.
@@ -215,7 +215,7 @@ func (c Config) Validate() error {
 		return &Error{Key: "tenancy.max_conns_per_tenant", Msg: fmt.Sprintf("%d is out of range 0..database.max_conns (%d)", c.Tenancy.MaxConnsPerTenant, c.Database.MaxConns)}
 	}
 	if c.Tenancy.QueuePerTenant < 0 {
-		return &Error{Key: "tenancy.queue_per_tenant", Msg: fmt.Sprintf("%d is negative (0 means four times the tenant's connections)", c.Tenancy.QueuePerTenant)}
+		return &Error{Key: "tenancy.queue_per_tenant", Msg: fmt.Sprintf("%d is negative (0 means eight times the tenant's connections)", c.Tenancy.QueuePerTenant)}
 	}
 	if c.Tenancy.RateLimit < 0 {
 		return &Error{Key: "tenancy.rate_limit", Msg: fmt.Sprintf("%g is negative (0 means no limit)", c.Tenancy.RateLimit)}

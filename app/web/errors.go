@@ -30,6 +30,7 @@ type errorPage struct {
 // unavailable) as warnings naming the tenant and the limit; a client that
 // went away as information (499, nothing is sent).
 func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
+	refusals := newRefusalLog(log)
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
@@ -37,7 +38,12 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 		req := c.Request()
 		site := siteOf(c)
 		out := classify(err)
-		if out.status == statusClientGone && req.Context().Err() == nil {
+		switch {
+		case req.Context().Err() != nil:
+			// The client hung up: whatever failed after that (a query
+			// cancelled, a statement cut short) failed because of it.
+			out = outcome{status: statusClientGone}
+		case out.status == statusClientGone:
 			out = outcome{status: http.StatusInternalServerError, msg: msgInternal} // cancelled by us, not by the client
 		}
 		switch denied, isDenied := permissionDenied(err); {
@@ -51,8 +57,7 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 			c.Response().WriteHeader(statusClientGone) // for the request log; the client reads nothing
 			return
 		case out.limit != "":
-			log.WarnContext(req.Context(), "request refused: "+out.limit, "tenant", site.Schema, "status", out.status,
-				"method", req.Method, "path", req.URL.Path, "err", err)
+			refusals.refused(req.Context(), site.Schema, out.limit, out.status, req.Method, req.URL.Path, err)
 		case out.status >= 500:
 			log.ErrorContext(req.Context(), "request failed", "tenant", site.Schema, "method", req.Method,
 				"path", req.URL.Path, "err", err)

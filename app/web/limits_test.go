@@ -390,3 +390,42 @@ func TestDeadPooledConnection(t *testing.T) {
 		t.Fatalf("got %d votes, want 1 (the one answered 303)", votes)
 	}
 }
+
+// TestClientGoneIsLoggedAsSuch: a visitor who gives up on a vote stuck
+// behind a lock is logged at INFO with status 499, not as a server error.
+func TestClientGoneIsLoggedAsSuch(t *testing.T) {
+	srv := apptest.NewServer(t)
+	a := apptest.NewTenant(t)
+	question, choice := voteTarget(t, a, ``)
+	client := srv.Client(t)
+	token := apptest.CSRF(t, client, a.Domain, "/polls/")
+	ctx := context.Background()
+	lock, err := apptest.DB(t).SQL.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE `+pgx.Identifier{a.Schema, "polls_choice"}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	impatient := *client
+	impatient.Timeout = 300 * time.Millisecond // well inside the 5 s budget
+	_, err = impatient.PostForm(fmt.Sprintf("http://%s/polls/%d/vote/", a.Domain, question),
+		url.Values{"choice": {fmt.Sprint(choice)}, "csrfmiddlewaretoken": {token}})
+	if err == nil {
+		t.Fatal("the vote was answered while its table was locked")
+	}
+	srv.Logs.WaitFor(t, "status=499", 10*time.Second) // the server notices the hang-up on its own time
+	logs := srv.Logs.String()
+	if !strings.Contains(logs, `level=INFO msg="client went away before the answer"`) || strings.Contains(logs, "level=ERROR") {
+		t.Fatalf("want the hang-up logged at INFO and no error:\n%s", logs)
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	var votes int
+	a.Scan(t, &votes, `SELECT votes FROM polls_choice WHERE id = ?`, choice)
+	if votes != 0 {
+		t.Fatalf("the abandoned vote was counted: %d", votes)
+	}
+}

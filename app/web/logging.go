@@ -2,6 +2,7 @@ package web
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,7 +20,10 @@ func requestLog(log *slog.Logger) echo.MiddlewareFunc {
 			site := siteOf(c)
 			level := slog.LevelInfo
 			status := c.Response().Status
-			if status >= 500 {
+			switch {
+			case status == http.StatusServiceUnavailable:
+				level = slog.LevelWarn // a limit acted: errorHandler said which
+			case status >= 500:
 				level = slog.LevelError
 			}
 			log.LogAttrs(c.Request().Context(), level, "request",

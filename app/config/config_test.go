@@ -1,0 +1,60 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestConfigYAMLIsTheDefaults: the shipped config.yaml documents exactly the
+// built-in defaults, so editing one without the other fails.
+func TestConfigYAMLIsTheDefaults(t *testing.T) {
+	got, err := Load(filepath.Join("..", "..", "config.yaml"), true, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != Default() {
+		t.Fatalf("config.yaml gives %+v, the defaults are %+v", got, Default())
+	}
+}
+
+func TestLimitsAreValidatedByName(t *testing.T) {
+	for _, tt := range []struct {
+		yaml, key string
+	}{
+		{"server: {request_timeout: 10ms}", "server.request_timeout"},
+		{"server: {max_conns_per_client: -1}", "server.max_conns_per_client"},
+		{"tenancy: {max_conns_per_tenant: 21}", "tenancy.max_conns_per_tenant"},
+		{"tenancy: {queue_per_tenant: -1}", "tenancy.queue_per_tenant"},
+		{"tenancy: {rate_limit: -2}", "tenancy.rate_limit"},
+		{"server: {request_timeout: soon}", "yaml"},
+	} {
+		path := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, []byte(tt.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path, true, func(string) string { return "" })
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Key != tt.key {
+			t.Errorf("%s: got %v, want an error naming %s", tt.yaml, err, tt.key)
+		}
+	}
+}
+
+func TestPerTenantDefaultsFollowThePool(t *testing.T) {
+	c := Default()
+	if c.PerTenantConns() != 5 || c.PerTenantQueue() != 40 || c.Server.RequestTimeout != 5*time.Second {
+		t.Fatalf("defaults: %d connections per tenant, queue %d, budget %v; want 5, 40, 5s",
+			c.PerTenantConns(), c.PerTenantQueue(), c.Server.RequestTimeout)
+	}
+	c.Database.MaxConns = 4
+	if c.PerTenantConns() != 2 {
+		t.Fatalf("a pool of 4 gives %d connections per tenant, want at least 2", c.PerTenantConns())
+	}
+	c.Tenancy.MaxConnsPerTenant, c.Tenancy.QueuePerTenant = 3, 7
+	if c.PerTenantConns() != 3 || c.PerTenantQueue() != 7 {
+		t.Fatalf("set values: got %d and %d, want 3 and 7", c.PerTenantConns(), c.PerTenantQueue())
+	}
+}
