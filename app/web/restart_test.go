@@ -2,12 +2,10 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -89,42 +87,17 @@ func TestPostgreSQLRestartMidLoadLosesNoVote(t *testing.T) {
 	client := srv.Client(t)
 	token := apptest.CSRF(t, client, site.Domain, "/polls/")
 	form := url.Values{"choice": {"1"}, "csrfmiddlewaretoken": {token}}
-
 	var accepted atomic.Int64
-	var mu sync.Mutex
-	statuses := map[int]int{}
 	milestones := make(chan int64, 64) // each 303, so the test can wait for progress
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Go(func() {
-			for {
+	votes := startHammer(t, 8, func() (*http.Response, error) { return client.PostForm("http://"+site.Domain+"/polls/1/vote/", form) },
+		func(status int) {
+			if status == http.StatusSeeOther {
 				select {
-				case <-stop:
-					return
+				case milestones <- accepted.Add(1):
 				default:
-				}
-				resp, err := client.PostForm("http://"+site.Domain+"/polls/1/vote/", form)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				resp.Body.Close()
-				mu.Lock()
-				statuses[resp.StatusCode]++
-				mu.Unlock()
-				if resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") == "" {
-					t.Error("a 503 without Retry-After")
-				}
-				if resp.StatusCode == http.StatusSeeOther {
-					select {
-					case milestones <- accepted.Add(1):
-					default:
-					}
 				}
 			}
 		})
-	}
 	waitFor := func(n int64) {
 		t.Helper()
 		timeout := time.After(time.Minute) // a safety net: votes come by the hundred a second
@@ -152,16 +125,15 @@ func TestPostgreSQLRestartMidLoadLosesNoVote(t *testing.T) {
 	}
 	before := accepted.Load()
 	waitFor(before + 50) // served again after the restart
-	close(stop)
-	wg.Wait()
+	statuses := votes.stop()
 
 	for status, n := range statuses {
 		if status != http.StatusSeeOther && status != http.StatusServiceUnavailable {
 			t.Errorf("got status %d %d times, want only 303 or 503", status, n)
 		}
 	}
-	if votes := countVotes(); int64(votes) != accepted.Load() {
-		t.Fatalf("%d votes counted, %d answered 303", votes, accepted.Load())
+	if counted := countVotes(); int64(counted) != accepted.Load() {
+		t.Fatalf("%d votes counted, %d answered 303", counted, accepted.Load())
 	}
-	t.Logf("answers across the restart: %v", fmt.Sprint(statuses))
+	t.Logf("answers across the restart: %v", statuses)
 }
