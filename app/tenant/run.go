@@ -30,7 +30,9 @@ type Runner struct {
 }
 
 // Work is one unit of work on a handle scoped to its tenant. It is committed
-// when it returns nil and rolled back otherwise.
+// when it returns nil and rolled back otherwise. checkpoint is the
+// transaction's Tx.Checkpoint: work that must wait on something slow that
+// needs no database calls it first, so that no connection waits with it.
 //
 // Work may be run more than once: when PostgreSQL refuses a cached statement
 // whose result columns changed (a tenant migrated meanwhile: see
@@ -39,7 +41,7 @@ type Runner struct {
 // transaction, the previous one rolled back, so work whose only effects go
 // through db is safe; work must not do anything else that cannot be done
 // twice (send mail, write to the response before Run returns).
-type Work func(db *gorm.DB) error
+type Work func(db *gorm.DB, checkpoint func(context.Context) error) error
 
 // maxAttempts bounds how often one unit of work is run again after a stale
 // cached plan: each attempt clears at least one stale statement from the
@@ -79,7 +81,7 @@ func (r *Runner) Run(ctx context.Context, site Site, idempotent bool, work Work)
 func (r *Runner) runOnce(ctx context.Context, scope Scope, gate Gate, work Work) error {
 	tx := Open(r.SQL, scope, gate)
 	defer tx.Rollback()
-	err := work(tx.Gorm(ctx, r.Gorm))
+	err := work(tx.Gorm(ctx, r.Gorm), tx.Checkpoint)
 	// The transaction's own failures explain the work's: a connection not
 	// taken, or opening statements refused (then every query only says the
 	// transaction is aborted).

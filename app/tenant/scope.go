@@ -189,6 +189,30 @@ func (t *Tx) Commit(ctx context.Context) error {
 		return errors.New("tenant transaction already finished")
 	}
 	t.done = true
+	return t.commit(ctx)
+}
+
+// Checkpoint commits what the transaction did so far and gives its
+// connection (and its tenant's turn) back; the next query begins a new
+// transaction in the same scope. For work that must wait on something slow
+// that needs no database (hashing a password), so that no connection waits
+// with it. What came before the checkpoint stays committed even if what
+// follows fails.
+func (t *Tx) Checkpoint(ctx context.Context) error {
+	if t.done {
+		return errors.New("tenant transaction already finished")
+	}
+	if t.err != nil {
+		return t.err
+	}
+	err := t.commit(ctx)
+	t.conn, t.ahead = nil, nil
+	return err
+}
+
+// commit ends the transaction on the server, if it began there, and
+// releases its connection.
+func (t *Tx) commit(ctx context.Context) error {
 	if t.unsent() {
 		t.release()
 		return nil

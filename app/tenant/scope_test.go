@@ -126,3 +126,40 @@ func TestHandlerCannotCommitTheRequestTransaction(t *testing.T) {
 		t.Fatalf("after a rolled-back nested transaction got %q, want only the outer row", texts)
 	}
 }
+
+// TestCheckpointGivesTheConnectionBack: after a checkpoint the pool's only
+// connection is free for others, what came before is committed, and the
+// next query opens a new transaction in the same scope (here rolled back).
+func TestCheckpointGivesTheConnectionBack(t *testing.T) {
+	a := apptest.NewTenant(t)
+	ctx := context.Background()
+	db := apptest.NewPool(t, 2)
+	db.SQL.SetMaxOpenConns(1)
+	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	g := tx.Gorm(ctx, db.Gorm)
+	if err := g.Exec("INSERT INTO polls_question (question_text, pub_date) VALUES ('before', now())").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM "`+a.Schema+`".polls_question`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the pool's one connection after a checkpoint: %d rows, %v; want it free and the row committed", n, err)
+	}
+	var user string
+	if err := g.Raw("SELECT current_user").Scan(&user).Error; err != nil || user != tenant.RoleFor(a.Schema) {
+		t.Fatalf("after the checkpoint the query ran as %q (%v), want the tenant's role", user, err)
+	}
+	if err := g.Exec("INSERT INTO polls_question (question_text, pub_date) VALUES ('after', now())").Error; err != nil {
+		t.Fatal(err)
+	}
+	tx.Rollback()
+	if got := questionTexts(t, a); strings.Join(got, ",") != "before" {
+		t.Fatalf("after rolling back the second transaction: %q, want only the first one's row", got)
+	}
+}

@@ -65,10 +65,10 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		orig := c.Response()
 		defer c.SetResponse(orig) // also when the handler panics
 		var held *bufferedResponse
-		err = s.runner.Run(ctx, site, idempotent(req.Method), func(db *gorm.DB) error {
+		err = s.runner.Run(ctx, site, idempotent(req.Method), func(db *gorm.DB, checkpoint func(context.Context) error) error {
 			held = newBufferedResponse() // a re-run starts from an empty response
 			c.SetResponse(echo.NewResponse(held, c.Echo()))
-			r.DB = db
+			r.DB, r.Checkpoint = db, checkpoint
 			return next(c)
 		})
 		c.SetResponse(orig)

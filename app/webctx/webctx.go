@@ -5,6 +5,8 @@
 package webctx
 
 import (
+	"context"
+
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 )
@@ -25,6 +27,12 @@ type Request struct {
 	Site Site
 	// CSRF is the token forms must post back as csrfmiddlewaretoken.
 	CSRF string
+	// Checkpoint commits what the handler did through DB so far and gives
+	// the connection back; DB's next query begins a new transaction. Call it
+	// before slow work that needs no database (hashing a password), so that
+	// no connection waits on it. What came before stays committed even if
+	// what follows fails, and a re-run starts again from the top.
+	Checkpoint func(context.Context) error
 }
 
 // Site describes the site a request is for.
