@@ -71,8 +71,9 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 	defer probe.Close()
 	handler := web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge,
-		Limits: web.LimitsFrom(cfg),
-		Ready:  probe.Check,
+		Limits:         web.LimitsFrom(cfg),
+		TrustedOrigins: cfg.Server.TrustedOrigins,
+		Ready:          probe.Check,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

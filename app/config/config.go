@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -34,6 +35,9 @@ type Server struct {
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 	// MaxConnsPerClient caps the connections one client address holds open; 0: no cap.
 	MaxConnsPerClient int `yaml:"max_conns_per_client"`
+	// TrustedOrigins may post forms to every site besides the site itself
+	// (Django's CSRF_TRUSTED_ORIGINS): scheme://host[:port] each.
+	TrustedOrigins []string `yaml:"trusted_origins"`
 }
 
 // Tenancy chooses how strongly PostgreSQL keeps tenants apart, and how the
@@ -107,7 +111,7 @@ func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.M
 func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
-		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128},
+		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, TrustedOrigins: []string{}},
 		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
@@ -207,6 +211,12 @@ func (c Config) Validate() error {
 	}
 	if c.Server.RequestTimeout < 100*time.Millisecond || c.Server.RequestTimeout > 10*time.Minute {
 		return &Error{Key: "server.request_timeout", Msg: fmt.Sprintf("%s is out of range 100ms..10m", c.Server.RequestTimeout)}
+	}
+	for i, o := range c.Server.TrustedOrigins {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || o != strings.ToLower(o) {
+			return &Error{Key: fmt.Sprintf("server.trusted_origins[%d]", i), Msg: fmt.Sprintf("%q is not a lowercase scheme://host[:port] (e.g. https://www.maboite.com)", o)}
+		}
 	}
 	if c.Server.MaxConnsPerClient < 0 {
 		return &Error{Key: "server.max_conns_per_client", Msg: fmt.Sprintf("%d is negative (0 means no cap)", c.Server.MaxConnsPerClient)}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -15,7 +16,7 @@ func TestConfigYAMLIsTheDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got != Default() {
+	if !reflect.DeepEqual(got, Default()) {
 		t.Fatalf("config.yaml gives %+v, the defaults are %+v", got, Default())
 	}
 }
@@ -29,6 +30,8 @@ func TestLimitsAreValidatedByName(t *testing.T) {
 		{"tenancy: {max_conns_per_tenant: 21}", "tenancy.max_conns_per_tenant"},
 		{"tenancy: {queue_per_tenant: -1}", "tenancy.queue_per_tenant"},
 		{"tenancy: {rate_limit: -2}", "tenancy.rate_limit"},
+		{"server: {trusted_origins: [maboite.com]}", "server.trusted_origins[0]"},
+		{"server: {trusted_origins: [https://ok.example, https://Bad.example]}", "server.trusted_origins[1]"},
 		{"server: {request_timeout: soon}", "yaml"},
 	} {
 		path := filepath.Join(t.TempDir(), "config.yaml")

@@ -6,6 +6,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -13,6 +16,7 @@ import (
 const (
 	csrfCookie = "csrftoken"           // Django's cookie name
 	csrfField  = "csrfmiddlewaretoken" // Django's form field name
+	csrfHeader = "X-CSRFToken"         // Django's header, for scripts
 )
 
 // errCSRF is the 403 a form post gets with a missing or wrong token: in
@@ -20,36 +24,90 @@ const (
 var errCSRF = echo.NewHTTPError(http.StatusForbidden,
 	"This form has expired or was not sent from this site (CSRF check failed). Reload the page and submit it again.")
 
-// checkCSRF protects every unsafe request with a double-submit token: a random
-// value in a host-only cookie that the form must echo back. Cookies are per
-// host, so a token from one tenant's site is worthless on another's. It reads
-// the whole form (the body) of an unsafe request, and returns the token forms
-// must post back.
-func checkCSRF(c echo.Context) (string, error) {
+// errCrossOrigin and errNoReferer are the 403s of a post from another site.
+var (
+	errCrossOrigin = echo.NewHTTPError(http.StatusForbidden,
+		"This form was sent from another site (CSRF check failed: the origin does not match). Reload this site's page and submit it again.")
+	errNoReferer = echo.NewHTTPError(http.StatusForbidden,
+		"This form was sent without saying where from (CSRF check failed: no Referer on HTTPS). Allow your browser to send it for this site.")
+)
+
+// checkCSRF protects every unsafe request as Django 4 does: the form (from
+// the body only) or an X-CSRFToken header must echo the random token of a
+// host-only cookie, and the request must come from this site: its Origin,
+// or on HTTPS its Referer, must be the site itself or one of trustedOrigins.
+// Cookies are per host, so a token from one tenant's site is worthless on
+// another's. It reads the whole body of an unsafe request, and returns the
+// token forms must post back.
+func checkCSRF(c echo.Context, trustedOrigins []string) (string, error) {
 	token := ""
 	if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
 		token = ck.Value
 	}
-	switch c.Request().Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
+	req := c.Request()
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
 	default:
-		form, err := c.FormParams()
-		if err != nil {
+		if err := checkOrigin(c, trustedOrigins); err != nil {
+			return "", err
+		}
+		if _, err := c.FormParams(); err != nil { // reads the body; PostForm is the body's fields only
 			return "", formError(err)
 		}
-		sent := form.Get(csrfField)
+		sent := req.PostForm.Get(csrfField)
+		if sent == "" {
+			sent = req.Header.Get(csrfHeader)
+		}
 		if token == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
 			return "", errCSRF
 		}
 	}
 	if token == "" {
-		token = newCSRFToken()
-		c.SetCookie(&http.Cookie{
-			Name: csrfCookie, Value: token, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, Secure: c.IsTLS(), SameSite: http.SameSiteLaxMode,
-		})
+		token = setCSRFCookie(c)
 	}
 	return token, nil
+}
+
+// setCSRFCookie gives the visitor a new token and returns it.
+func setCSRFCookie(c echo.Context) string {
+	token := newCSRFToken()
+	c.SetCookie(&http.Cookie{
+		Name: csrfCookie, Value: token, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: isSecure(c), SameSite: http.SameSiteLaxMode,
+	})
+	return token
+}
+
+// checkOrigin refuses an unsafe request sent from another site: Django's
+// "Origin checking failed" and, on HTTPS without an Origin, its Referer checks.
+func checkOrigin(c echo.Context, trusted []string) error {
+	req := c.Request()
+	scheme := "http"
+	if isSecure(c) {
+		scheme = "https"
+	}
+	self := scheme + "://" + strings.ToLower(req.Host)
+	if origin := req.Header.Get("Origin"); origin != "" {
+		if origin == "null" || !(strings.EqualFold(origin, self) || slices.Contains(trusted, strings.ToLower(origin))) {
+			return errCrossOrigin
+		}
+		return nil
+	}
+	if scheme != "https" {
+		return nil // plain HTTP: browsers send Origin on cross-site posts; Referer proves nothing here
+	}
+	referer := req.Header.Get("Referer")
+	if referer == "" {
+		return errNoReferer
+	}
+	u, err := url.Parse(referer)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return errCrossOrigin
+	}
+	if !strings.EqualFold(u.Host, req.Host) && !slices.Contains(trusted, "https://"+strings.ToLower(u.Host)) {
+		return errCrossOrigin
+	}
+	return nil
 }
 
 // formError turns a body that could not be read into the right 4xx: 413 when

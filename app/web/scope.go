@@ -32,6 +32,8 @@ type sites struct {
 	resolver *tenant.Resolver
 	runner   *tenant.Runner
 	rates    *tenantRates // nil: no per-tenant rate limit
+	// trustedOrigins may post forms besides the site itself (scheme://host).
+	trustedOrigins []string
 	// budget bounds a request's database work: the wait for a connection,
 	// every statement and lock wait. Zero: unbounded.
 	budget time.Duration
@@ -51,9 +53,10 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if r.CSRF, err = checkCSRF(c); err != nil {
+		if r.CSRF, err = checkCSRF(c, s.trustedOrigins); err != nil {
 			return err
 		}
+		r.RotateCSRF = func() { r.CSRF = setCSRFCookie(c) }
 		ctx := req.Context()
 		if s.budget > 0 {
 			// A second past the budget: PostgreSQL's own timeouts (the budget)

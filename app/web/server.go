@@ -34,6 +34,9 @@ type Deps struct {
 	// Limits bound what one request, one tenant may take; the zero value
 	// sets none (serve always passes config.yaml's).
 	Limits Limits
+	// TrustedOrigins may post forms to every site besides the site itself
+	// (server.trusted_origins: scheme://host, lowercase).
+	TrustedOrigins []string
 	// Ready checks the database for /readyz on a connection of its own (so
 	// it never queues behind visitors); nil pings the pool.
 	Ready func(context.Context) error
@@ -100,7 +103,7 @@ func newSites(d Deps) *sites {
 	if d.Limits.MaxConnsPerTenant > 0 {
 		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
 	}
-	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout}
+	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins}
 	if d.Limits.RateLimit > 0 {
 		s.rates = newTenantRates(d.Limits.RateLimit)
 	}

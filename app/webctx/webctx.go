@@ -27,6 +27,9 @@ type Request struct {
 	Site Site
 	// CSRF is the token forms must post back as csrfmiddlewaretoken.
 	CSRF string
+	// RotateCSRF gives the visitor a new CSRF token (and r.CSRF), as Django
+	// does at login, so a token seen before cannot be used after it.
+	RotateCSRF func()
 	// Checkpoint commits what the handler did through DB so far and gives
 	// the connection back; DB's next query begins a new transaction. Call it
 	// before slow work that needs no database (hashing a password), so that
