@@ -54,6 +54,9 @@ func checkCSRF(c echo.Context, trustedOrigins []string) (string, error) {
 		if _, err := c.FormParams(); err != nil { // reads the body; PostForm is the body's fields only
 			return "", formError(err)
 		}
+		if err := countFields(req.PostForm); err != nil {
+			return "", err
+		}
 		sent := req.PostForm.Get(csrfField)
 		if sent == "" {
 			sent = req.Header.Get(csrfHeader)

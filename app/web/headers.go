@@ -1,6 +1,10 @@
 package web
 
-import "github.com/labstack/echo/v4"
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
 
 // contentSecurityPolicy allows the site's own styles and images only: no
 // script at all (the pages need none), no framing, forms posted only here.
@@ -19,5 +23,16 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		return next(c)
+	}
+}
+
+// privatePage marks a tenant page as one visitor's: every one of them may
+// carry that visitor's CSRF token or session, so no shared cache may keep
+// it, nor answer another visitor from it (Django's Vary: Cookie). A page
+// that chose its own Cache-Control (the admin's no-store) keeps it.
+func privatePage(h http.Header) {
+	h.Add("Vary", "Cookie")
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "private")
 	}
 }

@@ -78,6 +78,7 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return s.explain(req.Context(), req.Host, err)
 		}
+		privatePage(held.header)
 		return held.sendTo(orig)
 	}
 }

@@ -67,6 +67,7 @@ func New(d Deps) *echo.Echo {
 	e.Use(securityHeaders)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(middleware.BodyLimit("1M"))
+	e.Use(saneRequest)
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	ready := d.Ready
