@@ -28,6 +28,9 @@ func TestOriginChecksOnHTTPS(t *testing.T) {
 		{"https, same origin", "https://client1.test", "", true, nil},
 		{"https, the site's origin over http", "http://client1.test", "", true, errCrossOrigin},
 		{"http, no origin nor referer", "", "", false, nil},
+		{"http, the site's https origin (a TLS proxy)", "https://client1.test", "", false, nil},
+		{"http, another site's https origin", "https://client2.test", "", false, errCrossOrigin},
+		{"http, an opaque origin", "null", "", false, errCrossOrigin},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			req := httptest.NewRequest(http.MethodPost, "/polls/1/vote/", nil)
