@@ -68,7 +68,7 @@ func TestReuseAfterCrash(t *testing.T) {
 	_ = helper.Wait()
 
 	s := start(t, dataDir)
-	if s.cmd != nil {
+	if s.child != nil {
 		t.Fatal("started a second server instead of reusing the running one")
 	}
 	if v := queryInt(t, s.URL("polls"), "SELECT v FROM crash"); v != 42 {

@@ -161,7 +161,7 @@ func TestConcurrentStartAndLongPath(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	if (servers[0].cmd == nil) == (servers[1].cmd == nil) {
+	if (servers[0].child == nil) == (servers[1].child == nil) {
 		t.Fatal("want exactly one server started and the other reused")
 	}
 	if strings.HasPrefix(servers[0].socketDir, dataDir) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"syscall"
 	"time"
+
+	"polls/internal/proc"
 )
 
 // serverArgs are passed on every start rather than written to
@@ -39,19 +41,15 @@ func (s *Server) launch(ctx context.Context) error {
 	cmd := s.command(context.Background(), "postgres", s.serverArgs()...)
 	cmd.SysProcAttr.Setsid = true
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
+	child, err := proc.Start(cmd)
+	if err != nil {
 		return fmt.Errorf("embeddedpg: starting postgres: %w", err)
 	}
-	s.cmd, s.exited = cmd, make(chan struct{})
-	var waitErr error
-	go func() {
-		waitErr = cmd.Wait()
-		close(s.exited)
-	}()
+	s.child = child
 	alive := func() error {
 		select {
-		case <-s.exited:
-			return fmt.Errorf("embeddedpg: postgres exited during startup (%v)%s", waitErr, s.logTail())
+		case <-child.Exited():
+			return fmt.Errorf("embeddedpg: postgres exited during startup (%v)%s", child.ExitErr(), s.logTail())
 		default:
 			return nil
 		}
@@ -69,12 +67,4 @@ func (s *Server) launch(ctx context.Context) error {
 
 // abort shuts down a server that did not become ready: fast shutdown
 // first, and SIGKILL if it does not go within a few seconds.
-func (s *Server) abort() {
-	_ = s.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case <-s.exited:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
-}
+func (s *Server) abort() { s.child.Stop(syscall.SIGINT, 10*time.Second) }

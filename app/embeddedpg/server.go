@@ -7,8 +7,8 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"polls/internal/proc"
 	"strings"
 	"sync"
 	"time"
@@ -50,8 +50,7 @@ type Server struct {
 	log       io.Writer
 	fast      bool
 
-	cmd    *exec.Cmd     // nil when we adopted a server started earlier
-	exited chan struct{} // closed when cmd has exited and been reaped
+	child *proc.Process // nil when we adopted a server started earlier
 
 	users *os.File // shared lock on DataDir+".users" while this Server uses the server
 

@@ -43,9 +43,9 @@ func (s *Server) Stop(ctx context.Context) error {
 			return err
 		}
 	}
-	if s.exited != nil { // our own child: reap it
+	if s.child != nil { // our own child: reap it
 		select {
-		case <-s.exited:
+		case <-s.child.Exited():
 		case <-ctx.Done():
 			return ctx.Err()
 		}

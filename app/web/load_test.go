@@ -16,7 +16,7 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/database"
-	"polls/app/pgbouncer"
+	"polls/internal/pgbouncer"
 )
 
 // loadTenant is one tenant under load, with its question and choice ids.

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"polls/app/embeddedpg"
-	"polls/app/pgbouncer"
+	"polls/internal/pgbouncer"
 	"polls/bench/load"
 )
 

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"polls/internal/proc"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,8 +18,7 @@ import (
 type server struct {
 	name string
 	addr string
-	cmd  *exec.Cmd
-	done chan error
+	proc *proc.Process
 }
 
 // startServer runs bin with args and env, logging to logPath, and waits until
@@ -29,56 +28,37 @@ func startServer(ctx context.Context, name, bin, dir, addr, logPath string, env 
 	if err != nil {
 		return nil, err
 	}
+	defer logf.Close() // the child keeps its own descriptor
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		logf.Close()
+	p, err := proc.Start(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	s := &server{name: name, addr: addr, cmd: cmd, done: make(chan error, 1)}
-	go func() {
-		s.done <- cmd.Wait()
-		logf.Close()
-	}()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	s := &server{name: name, addr: addr, proc: p}
+	answers := func() bool {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			return s, nil
 		}
-		select {
-		case err := <-s.done:
-			log, _ := os.ReadFile(logPath)
-			return nil, fmt.Errorf("%s exited at start: %v\n%s", name, err, log)
-		case <-ctx.Done():
-			s.stop()
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			return nil, fmt.Errorf("%s did not answer on %s within 30s", name, addr)
-		}
+		return err == nil
 	}
+	if err := p.WaitReady(ctx, 30*time.Second, 50*time.Millisecond, answers); err != nil {
+		s.stop()
+		log, _ := os.ReadFile(logPath)
+		return nil, fmt.Errorf("%s on %s: %w\n%s", name, addr, err, log)
+	}
+	return s, nil
 }
 
 // stop asks the server to shut down and waits for it.
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(20 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-}
+func (s *server) stop() { s.proc.Stop(syscall.SIGTERM, 20*time.Second) }
 
 // memory reads the resident set (now and at its peak) from /proc.
 func (s *server) memory() (rss, peak int64) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.cmd.Process.Pid) + "/status")
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.proc.Pid()) + "/status")
 	if err != nil {
 		return 0, 0
 	}
@@ -112,14 +92,4 @@ func fetch(addr, host, path string) (int, string, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b), err
-}
-
-// freeAddr returns a loopback address with a port nobody listens on now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

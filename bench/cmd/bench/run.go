@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"polls/internal/proc"
 	"time"
 
 	"polls/bench/load"
@@ -30,7 +31,7 @@ func (e *benchEnv) startServers(ctx context.Context, pollsURL, baselineURL strin
 }
 
 func (e *benchEnv) startPolls(ctx context.Context) error {
-	addr, err := freeAddr()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func (e *benchEnv) startPolls(ctx context.Context) error {
 }
 
 func (e *benchEnv) startBaseline(ctx context.Context) error {
-	addr, err := freeAddr()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return err
 	}
@@ -108,12 +109,12 @@ func (e *benchEnv) measure(ctx context.Context, title string, pages []page) (map
 		var cpu [2]cpuUse
 		for range e.o.rounds {
 			for i, s := range servers {
-				before := cpuNow(s.cmd.Process.Pid)
+				before := cpuNow(s.proc.Pid())
 				res, err := e.load(ctx, s, p, e.o.duration)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", s.name, p.name, err)
 				}
-				used := cpuNow(s.cmd.Process.Pid).sub(before)
+				used := cpuNow(s.proc.Pid()).sub(before)
 				cpu[i].server += used.server
 				cpu[i].postgres += used.postgres
 				runs[i] = append(runs[i], res)

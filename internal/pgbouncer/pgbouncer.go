@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"polls/internal/proc"
 )
 
 // Install is the one line that installs PgBouncer on Debian.
@@ -24,8 +26,7 @@ const Install = "apt-get install -y pgbouncer"
 
 // PgBouncer is a running PgBouncer in transaction mode.
 type PgBouncer struct {
-	cmd  *exec.Cmd
-	done chan error
+	proc *proc.Process
 	URL  string // what polls and the baseline connect to
 }
 
@@ -45,7 +46,7 @@ func Start(ctx context.Context, dir, pgURL string, poolSize int) (*PgBouncer, er
 	if err != nil {
 		return nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := proc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
@@ -90,48 +91,28 @@ pidfile = %s
 		args = append([]string{"-u", owner.name}, args...)
 	}
 	cmd := exec.Command(bin, args...)
-	out, err := os.Create(filepath.Join(dir, "stderr.log"))
+	logPath := filepath.Join(dir, "stderr.log")
+	out, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
+	defer out.Close() // the child keeps its own descriptor
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
+	p, err := proc.Start(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("start pgbouncer: %w", err)
 	}
-	b := &PgBouncer{cmd: cmd, done: make(chan error, 1),
-		URL: fmt.Sprintf("postgres://%s@%s/polls?sslmode=disable", cfg.User, addr)}
-	go func() { b.done <- cmd.Wait(); out.Close() }()
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return b, nil
-		}
-		select {
-		case err := <-b.done:
-			log, _ := os.ReadFile(filepath.Join(dir, "stderr.log"))
-			return nil, fmt.Errorf("pgbouncer exited: %v\n%s", err, log)
-		case <-ctx.Done():
-			b.Stop()
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			b.Stop()
-			return nil, fmt.Errorf("pgbouncer did not listen on %s", addr)
-		}
+	b := &PgBouncer{proc: p, URL: fmt.Sprintf("postgres://%s@%s/polls?sslmode=disable", cfg.User, addr)}
+	if err := p.WaitReady(ctx, 10*time.Second, 50*time.Millisecond, func() bool { return proc.Listening(addr) }); err != nil {
+		b.Stop()
+		log, _ := os.ReadFile(logPath)
+		return nil, fmt.Errorf("pgbouncer on %s: %w\n%s", addr, err, log)
 	}
+	return b, nil
 }
 
 // Stop ends PgBouncer and waits for it.
-func (b *PgBouncer) Stop() {
-	_ = b.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-b.done:
-	case <-time.After(10 * time.Second):
-		_ = b.cmd.Process.Kill()
-		<-b.done
-	}
-}
+func (b *PgBouncer) Stop() { b.proc.Stop(syscall.SIGTERM, 10*time.Second) }
 
 type account struct {
 	name     string
@@ -169,14 +150,4 @@ func socketOwner(dir string) (account, error) {
 		return account{}, err
 	}
 	return account{name: strings.TrimSpace(u.Username), uid: st.Uid, gid: st.Gid}, nil
-}
-
-// freeAddr returns a loopback address with a port nobody listens on now.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
