@@ -66,20 +66,21 @@ func Run(ctx context.Context, args []string, env Env) error {
 
 func runCommand(ctx context.Context, c *Command, args []string, env Env) error {
 	fs := flag.NewFlagSet("polls "+c.Name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard) // the flag package would print the error and the usage itself; we do, once
 	inv := &Invocation{Env: env}
 	fs.StringVar(&inv.ConfigPath, "config", "", "settings file (default: ./config.yaml if present)")
 	run := c.Setup(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: polls %s %s\n\n%s\n\nflags:\n", c.Name, c.Usage, c.Summary)
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: polls %s %s\n\n%s\n\nflags:\n", c.Name, c.Usage, c.Summary)
+		fs.SetOutput(w)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
+			usage(env.Stdout)
 			return nil
 		}
+		usage(env.Stderr) // after it, main prints the error itself
 		return &ExitError{Code: 2, Err: err}
 	}
 	return run(ctx, inv, fs.Args())

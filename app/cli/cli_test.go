@@ -207,4 +207,13 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "--paid-until") && !strings.Contains(out, "-paid-until") {
 		t.Fatalf("createtenant --help (exit %d) does not describe its flags:\n%s", code, out)
 	}
+	for _, args := range [][]string{{"migrate", "--help"}, {"migrate", "--bogus"}} {
+		out, _ := run(t, nil, args...)
+		if n := strings.Count(out, "usage: polls migrate"); n != 1 {
+			t.Errorf("%s: the usage printed %d times, want once:\n%s", strings.Join(args, " "), n, out)
+		}
+	}
+	if out, code := run(t, nil, "migrate", "--bogus"); code != 2 || strings.Count(out, "-bogus") != 1 {
+		t.Errorf("migrate --bogus (exit %d): want exit 2 and the error said once:\n%s", code, out)
+	}
 }

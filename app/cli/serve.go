@@ -32,7 +32,7 @@ func serveCommand() *Command {
 				}
 				if inv.Getenv("GOGC") == "" {
 					// Requests allocate little that lives: a larger GC target halves
-					// collection work and still keeps serve far under 60 MB resident.
+					// collection work and keeps serve small (make bench prints its memory).
 					debug.SetGCPercent(200)
 				}
 				rt, err := inv.start(ctx, startOptions{addr: *addr, serving: true})
