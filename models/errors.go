@@ -10,8 +10,9 @@ import (
 // Sentinel errors the web layer maps to HTTP statuses in one place.
 var (
 	ErrNotFound = errors.New("not found")
+	// ErrConflict is a write refused by a unique constraint: the row was
+	// taken by someone else meanwhile.
 	ErrConflict = errors.New("conflict")
-	ErrInvalid  = errors.New("invalid")
 )
 
 // translate turns driver errors into the sentinels above, keeping the original.

@@ -38,7 +38,7 @@ func AddDomain(ctx context.Context, db *sql.DB, schema, domain string, primary b
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, $3)`, d, id, primary)
 	if isUniqueViolation(err) {
-		return &ExistsError{Msg: fmt.Sprintf("domain %q is already used by a tenant (remove it there first)", d)}
+		return &ExistsError{Taken: DomainTaken, Name: d}
 	}
 	if err != nil {
 		return err

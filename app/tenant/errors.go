@@ -14,10 +14,34 @@ type UnknownHostError struct {
 
 func (e *UnknownHostError) Error() string { return fmt.Sprintf("No tenant for hostname %q", e.Host) }
 
-// ExistsError is a createtenant refused because the schema or domain is taken.
-type ExistsError struct{ Msg string }
+// Taken says what made a name unavailable.
+type Taken int
 
-func (e *ExistsError) Error() string { return e.Msg }
+const (
+	SchemaTaken      Taken = iota // a tenant has this schema
+	SchemaInCreation              // another process is creating a tenant with this schema
+	SchemaForeign                 // the schema exists but belongs to no tenant
+	DomainTaken                   // a tenant answers on this domain
+)
+
+// ExistsError is a tenant or domain refused because its name is taken.
+type ExistsError struct {
+	Taken Taken
+	Name  string // the schema or domain
+}
+
+func (e *ExistsError) Error() string {
+	switch e.Taken {
+	case SchemaInCreation:
+		return fmt.Sprintf("tenant %q is being created by another process right now", e.Name)
+	case SchemaForeign:
+		return fmt.Sprintf("schema %q already exists in the database but belongs to no tenant; choose another name", e.Name)
+	case DomainTaken:
+		return fmt.Sprintf("domain %q is already used by a tenant (remove it there first)", e.Name)
+	default:
+		return fmt.Sprintf("a tenant with schema %q already exists", e.Name)
+	}
+}
 
 // BusyError is a unit of work that could not get a database connection in
 // time: its tenant already holds its share of the pool and its queue is full,

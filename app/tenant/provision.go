@@ -59,7 +59,7 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 		return fmt.Errorf("create tenant %s: %w", nt.Schema, err)
 	}
 	if !locked {
-		return &ExistsError{Msg: fmt.Sprintf("tenant %q is being created by another process right now", nt.Schema)}
+		return &ExistsError{Taken: SchemaInCreation, Name: nt.Schema}
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, lockKey)
 
@@ -87,7 +87,7 @@ func (p *Provisioner) clearLeftover(ctx context.Context, conn *sql.Conn, schema 
 	err := conn.QueryRowContext(ctx, `SELECT id, ready FROM public.tenants WHERE schema_name = $1`, schema).Scan(&id, &ready)
 	switch {
 	case err == nil && ready:
-		return &ExistsError{Msg: fmt.Sprintf("a tenant with schema %q already exists", schema)}
+		return &ExistsError{Taken: SchemaTaken, Name: schema}
 	case err == nil:
 		return dropTenant(ctx, conn, id, schema)
 	case !errors.Is(err, sql.ErrNoRows):
@@ -98,7 +98,7 @@ func (p *Provisioner) clearLeftover(ctx context.Context, conn *sql.Conn, schema 
 		return fmt.Errorf("create tenant %s: %w", schema, err)
 	}
 	if exists {
-		return &ExistsError{Msg: fmt.Sprintf("schema %q already exists in the database but belongs to no tenant; choose another name", schema)}
+		return &ExistsError{Taken: SchemaForeign, Name: schema}
 	}
 	return nil
 }
@@ -114,14 +114,14 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 	err = tx.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial)
 		VALUES ($1, $2, $3, $4) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial).Scan(&id)
 	if isUniqueViolation(err) {
-		return 0, &ExistsError{Msg: fmt.Sprintf("a tenant with schema %q already exists", nt.Schema)}
+		return 0, &ExistsError{Taken: SchemaTaken, Name: nt.Schema}
 	}
 	if err != nil {
 		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, true)`, nt.Domain, id)
 	if isUniqueViolation(err) {
-		return 0, &ExistsError{Msg: fmt.Sprintf("domain %q is already used by another tenant", nt.Domain)}
+		return 0, &ExistsError{Taken: DomainTaken, Name: nt.Domain}
 	}
 	if err != nil {
 		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)

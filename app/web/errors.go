@@ -125,6 +125,8 @@ func classify(err error) outcome {
 		return outcome{status: http.StatusNotFound, msg: unknown.Error()}
 	case errors.Is(err, models.ErrNotFound):
 		return outcome{status: http.StatusNotFound, msg: "The page you asked for does not exist."}
+	case errors.Is(err, models.ErrConflict):
+		return outcome{status: http.StatusConflict, msg: "Someone else changed this at the same time. Reload the page and try again."}
 	case errors.As(err, &limited):
 		return outcome{status: limited.status, msg: limited.msg, retryAfter: limited.after, limit: limited.reason}
 	case errors.As(err, &busy):

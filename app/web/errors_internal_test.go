@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -35,6 +36,7 @@ func TestErrorsBecomeResponsesInOnePlace(t *testing.T) {
 	}{
 		{"unknown host", &tenant.UnknownHostError{Host: "nope.test"}, 404, `No tenant for hostname &#34;nope.test&#34;`, "", "", true},
 		{"not found", fmt.Errorf("question 7: %w", models.ErrNotFound), 404, "does not exist", "question 7", "", true},
+		{"conflict", fmt.Errorf("save user 3: %w", errors.Join(models.ErrConflict, errors.New("duplicate key users_username"))), 409, "Someone else changed this", "duplicate", "", true},
 		{"user error", echo.NewHTTPError(http.StatusTooManyRequests, "Please try again in 15 minutes."), 429, "Please try again in 15 minutes.", "", "", true},
 		{"internal", fmt.Errorf("connect: password for secret-host failed"), 500, "Something went wrong", "secret-host", "secret-host", false},
 		{"cross-tenant access", fmt.Errorf("load page: %w", denied), 500, "Something went wrong", "client2", "event=security tenant=client1 target=\"schema client2\"", false},
