@@ -66,7 +66,7 @@ func createSuperuserCommand() *Command {
 				}
 				defer rt.close()
 				db := rt.db
-				ts, err := tenant.List(ctx, db.Gorm)
+				ts, err := tenant.List(ctx, db.SQL)
 				if err != nil {
 					return registryMissing(err)
 				}
@@ -93,7 +93,7 @@ func createSuperuserCommand() *Command {
 					return fmt.Errorf("cannot create superuser %q: That username is already taken.", u.Username)
 				}
 				if err != nil {
-					return fmt.Errorf("create superuser %s in %s: %w", u.Username, t.SchemaName, err)
+					return fmt.Errorf("create superuser %s in %s: %w", u.Username, t.Schema, err)
 				}
 				fmt.Fprintln(inv.Stdout, "Superuser created successfully.")
 				return nil
@@ -106,15 +106,11 @@ func createSuperuserCommand() *Command {
 // when it has one: never one long transaction held open while a person types.
 type superuserScope struct {
 	db *database.DB
-	t  models.Tenant
+	t  tenant.Record
 }
 
 func (s superuserScope) do(ctx context.Context, fn func(*gorm.DB) error) error {
-	role := ""
-	if s.t.RoleName != nil {
-		role = *s.t.RoleName
-	}
-	tx, err := tenant.BeginAs(ctx, s.db.SQL, s.t.SchemaName, role)
+	tx, err := tenant.BeginAs(ctx, s.db.SQL, s.t.Schema, s.t.Role)
 	if err != nil {
 		return err
 	}
@@ -193,33 +189,33 @@ func (d *dialogue) complain(msg string) { fmt.Fprintln(d.Stderr, msg) }
 
 // tenant returns the tenant named by --tenant or, without it, asks for one
 // the way django-tenants does, '?' listing them.
-func (d *dialogue) tenant(ts []models.Tenant, schema string) (models.Tenant, error) {
-	find := func(name string) (models.Tenant, bool) {
+func (d *dialogue) tenant(ts []tenant.Record, schema string) (tenant.Record, error) {
+	find := func(name string) (tenant.Record, bool) {
 		for _, t := range ts {
-			if t.SchemaName == name {
+			if t.Schema == name {
 				return t, true
 			}
 		}
-		return models.Tenant{}, false
+		return tenant.Record{}, false
 	}
 	if schema != "" {
 		if t, ok := find(schema); ok {
 			return t, nil
 		}
-		return models.Tenant{}, fmt.Errorf("there is no tenant with schema %q: `polls tenants` lists them", schema)
+		return tenant.Record{}, fmt.Errorf("there is no tenant with schema %q: `polls tenants` lists them", schema)
 	}
 	if len(ts) == 0 {
-		return models.Tenant{}, errors.New("there are no tenants in the system: `polls createtenant --help` says how to create one")
+		return tenant.Record{}, errors.New("there are no tenants in the system: `polls createtenant --help` says how to create one")
 	}
 	for {
 		answer, err := d.line("Enter Tenant Schema ('?' to list schemas): ")
 		if err != nil {
-			return models.Tenant{}, err
+			return tenant.Record{}, err
 		}
 		answer = strings.TrimSpace(answer)
 		if answer == "?" {
 			for _, t := range ts {
-				fmt.Fprintf(d.Stdout, "%s - %s\n", t.SchemaName, t.PrimaryDomain())
+				fmt.Fprintf(d.Stdout, "%s - %s\n", t.Schema, t.PrimaryDomain())
 			}
 			continue
 		}

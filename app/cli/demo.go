@@ -67,13 +67,13 @@ func setUpDemo(ctx context.Context, out io.Writer, db *database.DB, mode tenant.
 			return err
 		}
 	}
-	ts, err := tenant.List(ctx, db.Gorm)
+	ts, err := tenant.List(ctx, db.SQL)
 	if err != nil {
 		return err
 	}
 	var targets []dbmigrate.Target
 	for _, t := range ts {
-		targets = append(targets, dbmigrate.Target{Schema: t.SchemaName})
+		targets = append(targets, dbmigrate.Target{Schema: t.Schema})
 	}
 	if mode == tenant.IsolationRoles {
 		if err := giveRoles(ctx, out, db.SQL, ts, targets); err != nil {

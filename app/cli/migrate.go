@@ -11,7 +11,6 @@ import (
 
 	"polls/app/dbmigrate"
 	"polls/app/tenant"
-	"polls/models"
 )
 
 func migrateCommand() *Command {
@@ -55,14 +54,14 @@ func migrateCommand() *Command {
 				if !doTenants {
 					return nil
 				}
-				ts, err := tenant.List(ctx, db.Gorm)
+				ts, err := tenant.List(ctx, db.SQL)
 				if err != nil {
 					return registryMissing(err)
 				}
 				var targets []dbmigrate.Target
 				for _, t := range ts {
-					if *schema == "" || t.SchemaName == *schema {
-						targets = append(targets, dbmigrate.Target{Schema: t.SchemaName})
+					if *schema == "" || t.Schema == *schema {
+						targets = append(targets, dbmigrate.Target{Schema: t.Schema})
 					}
 				}
 				if *schema != "" && len(targets) == 0 {
@@ -81,11 +80,11 @@ func migrateCommand() *Command {
 
 // giveRoles sets each target's role, first creating it for tenants made
 // before roles (or in search_path mode) and handing it their schema.
-func giveRoles(ctx context.Context, w io.Writer, db *sql.DB, ts []models.Tenant, targets []dbmigrate.Target) error {
+func giveRoles(ctx context.Context, w io.Writer, db *sql.DB, ts []tenant.Record, targets []dbmigrate.Target) error {
 	roles := map[string]string{}
 	for _, t := range ts {
-		if t.RoleName != nil {
-			roles[t.SchemaName] = *t.RoleName
+		if t.Role != "" {
+			roles[t.Schema] = t.Role
 		}
 	}
 	for i, tg := range targets {

@@ -25,7 +25,7 @@ func tenantsCommand() *Command {
 					return err
 				}
 				defer rt.close()
-				ts, err := tenant.List(ctx, rt.db.Gorm)
+				ts, err := tenant.List(ctx, rt.db.SQL)
 				if err != nil {
 					return registryMissing(err)
 				}
@@ -39,9 +39,9 @@ func tenantsCommand() *Command {
 				}
 				rows := make([]row, 0, len(ts))
 				for _, t := range ts {
-					r := row{Schema: t.SchemaName, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{}}
+					r := row{Schema: t.Schema, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{}}
 					for _, d := range t.Domains {
-						r.Domains = append(r.Domains, d.Domain)
+						r.Domains = append(r.Domains, d.Name)
 					}
 					if t.PaidUntil != nil {
 						s := t.PaidUntil.Format("2006-01-02")

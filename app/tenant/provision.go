@@ -82,16 +82,14 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 // clearLeftover refuses a taken schema name and removes the remains of a Create
 // that was killed before it finished.
 func (p *Provisioner) clearLeftover(ctx context.Context, conn *sql.Conn, schema string) error {
-	var id int64
-	var ready bool
-	err := conn.QueryRowContext(ctx, `SELECT id, ready FROM public.tenants WHERE schema_name = $1`, schema).Scan(&id, &ready)
+	id, ready, found, err := tenantRow(ctx, conn, schema)
 	switch {
-	case err == nil && ready:
-		return &ExistsError{Taken: SchemaTaken, Name: schema}
-	case err == nil:
-		return dropTenant(ctx, conn, id, schema)
-	case !errors.Is(err, sql.ErrNoRows):
+	case err != nil:
 		return fmt.Errorf("create tenant %s: %w", schema, err)
+	case found && ready:
+		return &ExistsError{Taken: SchemaTaken, Name: schema}
+	case found:
+		return dropTenant(ctx, conn, id, schema)
 	}
 	var exists bool
 	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&exists); err != nil {
@@ -110,18 +108,10 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
 	}
 	defer tx.Rollback()
-	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial)
-		VALUES ($1, $2, $3, $4) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial).Scan(&id)
-	if isUniqueViolation(err) {
-		return 0, &ExistsError{Taken: SchemaTaken, Name: nt.Schema}
-	}
-	if err != nil {
-		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, true)`, nt.Domain, id)
-	if isUniqueViolation(err) {
-		return 0, &ExistsError{Taken: DomainTaken, Name: nt.Domain}
+	id, err := insertTenant(ctx, tx, nt)
+	var exists *ExistsError
+	if errors.As(err, &exists) {
+		return 0, err
 	}
 	if err != nil {
 		return 0, fmt.Errorf("create tenant %s: %w", nt.Schema, err)
@@ -152,8 +142,7 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, schem
 	if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
 		return err
 	}
-	_, err := conn.ExecContext(ctx, `UPDATE public.tenants SET ready = true WHERE id = $1`, id)
-	return err
+	return markReady(ctx, conn, id)
 }
 
 // dropTenant removes a tenant's schema, then its row (and domains with it).
@@ -161,7 +150,7 @@ func dropTenant(ctx context.Context, conn *sql.Conn, id int64, schema string) er
 	if _, err := conn.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
 		return fmt.Errorf("drop schema %s: %w", schema, err)
 	}
-	if _, err := conn.ExecContext(ctx, `DELETE FROM public.tenants WHERE id = $1`, id); err != nil {
+	if err := deleteTenantRow(ctx, conn, id); err != nil {
 		return fmt.Errorf("delete tenant %s: %w", schema, err)
 	}
 	return nil

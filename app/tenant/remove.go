@@ -19,10 +19,9 @@ var ErrNoSuchTenant = errors.New("no such tenant")
 // If a server does not confirm in time, nothing is dropped and the tenant
 // stays unroutable; running it again finishes, as after any stop midway.
 func Delete(ctx context.Context, db *sql.DB, schema string) error {
-	var id int64
-	err := db.QueryRowContext(ctx, `UPDATE public.tenants SET ready = false WHERE schema_name = $1 RETURNING id`, schema).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	id, err := unroute(ctx, db, schema)
+	if errors.Is(err, ErrNoSuchTenant) {
+		return err
 	}
 	if err != nil {
 		return fmt.Errorf("delete tenant %s: %w", schema, err)

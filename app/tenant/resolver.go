@@ -78,14 +78,7 @@ func (r *Resolver) Recheck(ctx context.Context, hostHeader string) error {
 }
 
 func (r *Resolver) lookup(ctx context.Context, host string) (Site, bool, error) {
-	var s Site
-	var domain string
-	err := r.db.QueryRowContext(ctx, routesQuery+` AND d.domain = $1`, host).
-		Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role)
-	if err == sql.ErrNoRows {
-		return Site{}, false, nil
-	}
-	return s, err == nil, err
+	return lookupRoute(ctx, r.db, host)
 }
 
 // Reload replaces the routes with the registry's current content.
@@ -98,30 +91,8 @@ func (r *Resolver) Reload(ctx context.Context) error {
 // both read in one snapshot, so routes of version v include every change up
 // to v (see AwaitRouted).
 func (r *Resolver) reload(ctx context.Context) (int64, error) {
-	tx, err := r.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	routes, version, err := loadRoutes(ctx, r.db)
 	if err != nil {
-		return 0, fmt.Errorf("load tenant routes: %w", err)
-	}
-	defer tx.Rollback()
-	var version int64
-	if err := tx.QueryRowContext(ctx, `SELECT version FROM public.registry_version`).Scan(&version); err != nil {
-		return 0, fmt.Errorf("load tenant routes: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, routesQuery)
-	if err != nil {
-		return 0, fmt.Errorf("load tenant routes: %w", err)
-	}
-	defer rows.Close()
-	routes := map[string]Site{}
-	for rows.Next() {
-		var domain string
-		var s Site
-		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role); err != nil {
-			return 0, fmt.Errorf("load tenant routes: %w", err)
-		}
-		routes[domain] = s
-	}
-	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("load tenant routes: %w", err)
 	}
 	r.mu.Lock()
@@ -246,9 +217,7 @@ func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 // acknowledge records that this server (its LISTEN backend, pid) routes by
 // registry version: what AwaitRouted waits for.
 func (r *Resolver) acknowledge(ctx context.Context, pid uint32, version int64) error {
-	_, err := r.db.ExecContext(ctx, `INSERT INTO public.route_acks (listener_pid, version) VALUES ($1, $2)
-		ON CONFLICT (listener_pid) DO UPDATE SET version = EXCLUDED.version, loaded_at = now()`, int64(pid), version)
-	if err != nil {
+	if err := acknowledgeRoutes(ctx, r.db, pid, version); err != nil {
 		return fmt.Errorf("acknowledge tenant routes: %w", err)
 	}
 	return nil

@@ -100,7 +100,7 @@ func EnsureRole(ctx context.Context, db *sql.DB, schema string) (string, error) 
 	if err := reassignObjects(ctx, tx, schema, r); err != nil {
 		return "", err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE public.tenants SET role_name = $1 WHERE schema_name = $2`, role, schema); err != nil {
+	if err := setRole(ctx, tx, schema, role); err != nil {
 		return "", err
 	}
 	return role, tx.Commit()

@@ -15,14 +15,6 @@ const ListenerName = "polls routes"
 // server to reload its routes; a server reloads within a second of a change.
 const RoutedTimeout = 10 * time.Second
 
-// registryVersion reads the registry's version number: after a change
-// commits, at least the version it made.
-func registryVersion(ctx context.Context, db *sql.DB) (int64, error) {
-	var v int64
-	err := db.QueryRowContext(ctx, `SELECT version FROM public.registry_version`).Scan(&v)
-	return v, err
-}
-
 // AwaitRouted waits until every server running on this database (each
 // holding a LISTEN connection) has reloaded its routes at registry version
 // at least version, or timeout passes. A server that stops meanwhile no
@@ -32,12 +24,7 @@ func AwaitRouted(ctx context.Context, db *sql.DB, version int64, timeout time.Du
 	tick := time.NewTicker(20 * time.Millisecond) // a CLI's wait: polling costs nothing that matters
 	defer tick.Stop()
 	for {
-		var behind int
-		err := db.QueryRowContext(ctx, `
-			SELECT count(*) FROM pg_stat_activity a
-			WHERE a.datname = current_database() AND a.application_name = $1
-			  AND NOT EXISTS (SELECT 1 FROM public.route_acks k
-			                  WHERE k.listener_pid = a.pid AND k.version >= $2)`, ListenerName, version).Scan(&behind)
+		behind, err := serversBehind(ctx, db, version)
 		if err != nil {
 			return fmt.Errorf("check running servers' routes: %w", err)
 		}

@@ -16,10 +16,3 @@ type Site struct {
 // (by triggers on public.tenants and public.domains), so every process drops its
 // cached routes.
 const NotifyChannel = "polls_registry"
-
-const routesQuery = `
-SELECT d.domain, t.id, t.schema_name, t.name,
-       COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain),
-       COALESCE(t.role_name, '')
-FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
-WHERE t.ready`

@@ -1,0 +1,192 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The tenant registry lives in the public schema: public.tenants (one row a
+// tenant: schema, name, plan, role, ready) and public.domains (the hostnames
+// each answers on). This file and registry_routes.go are its one home: every
+// statement that reads or writes those tables is here, so a change to the
+// registry's shape is a change to these two files.
+
+// Record is a tenant as the registry holds it.
+type Record struct {
+	ID        int64
+	Schema    string
+	Name      string
+	PaidUntil *time.Time
+	OnTrial   bool
+	Role      string   // the PostgreSQL role owning the schema; "" before it has one
+	Domains   []Domain // primary first, then by name
+}
+
+// Domain is a hostname a tenant answers on.
+type Domain struct {
+	Name    string
+	Primary bool
+}
+
+// PrimaryDomain returns the tenant's primary domain, or its first one.
+func (r Record) PrimaryDomain() string {
+	if len(r.Domains) > 0 {
+		return r.Domains[0].Name // ordered primary first
+	}
+	return ""
+}
+
+// querier is what registry statements run on: the pool, one connection
+// (whose session holds an advisory lock), or a transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// List returns every ready tenant with its domains, ordered by schema name.
+func List(ctx context.Context, db *sql.DB) ([]Record, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT t.id, t.schema_name, t.name, t.paid_until, t.on_trial, COALESCE(t.role_name, ''),
+		       COALESCE(d.domain, ''), COALESCE(d.is_primary, false)
+		FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
+		WHERE t.ready
+		ORDER BY t.schema_name, d.is_primary DESC, d.domain`)
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		var d Domain
+		if err := rows.Scan(&r.ID, &r.Schema, &r.Name, &r.PaidUntil, &r.OnTrial, &r.Role, &d.Name, &d.Primary); err != nil {
+			return nil, fmt.Errorf("list tenants: %w", err)
+		}
+		if n := len(out); n == 0 || out[n-1].ID != r.ID {
+			out = append(out, r)
+		}
+		if d.Name != "" {
+			last := &out[len(out)-1]
+			last.Domains = append(last.Domains, d)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	return out, nil
+}
+
+// tenantRow finds a tenant by schema, ready or not.
+func tenantRow(ctx context.Context, q querier, schema string) (id int64, ready, found bool, err error) {
+	err = q.QueryRowContext(ctx, `SELECT id, ready FROM public.tenants WHERE schema_name = $1`, schema).Scan(&id, &ready)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, false, nil
+	}
+	return id, ready, err == nil, err
+}
+
+// readyTenantID finds a ready tenant by schema; ErrNoSuchTenant if none.
+func readyTenantID(ctx context.Context, q querier, schema string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM public.tenants WHERE schema_name = $1 AND ready`, schema).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	}
+	return id, err
+}
+
+// insertTenant registers nt, not ready (never routed) until markReady, with
+// its primary domain.
+func insertTenant(ctx context.Context, q querier, nt NewTenant) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial)
+		VALUES ($1, $2, $3, $4) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, &ExistsError{Taken: SchemaTaken, Name: nt.Schema}
+	}
+	if err != nil {
+		return 0, err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, true)`, nt.Domain, id)
+	if isUniqueViolation(err) {
+		return 0, &ExistsError{Taken: DomainTaken, Name: nt.Domain}
+	}
+	return id, err
+}
+
+// markReady makes a tenant routable.
+func markReady(ctx context.Context, q querier, id int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true WHERE id = $1`, id)
+	return err
+}
+
+// unroute makes a tenant unroutable and returns its id; ErrNoSuchTenant if none.
+func unroute(ctx context.Context, q querier, schema string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `UPDATE public.tenants SET ready = false WHERE schema_name = $1 RETURNING id`, schema).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	}
+	return id, err
+}
+
+// deleteTenantRow removes a tenant and, by cascade, its domains.
+func deleteTenantRow(ctx context.Context, q querier, id int64) error {
+	_, err := q.ExecContext(ctx, `DELETE FROM public.tenants WHERE id = $1`, id)
+	return err
+}
+
+// setRole records the role that owns a tenant's schema.
+func setRole(ctx context.Context, q querier, schema, role string) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET role_name = $1 WHERE schema_name = $2`, role, schema)
+	return err
+}
+
+// insertDomain routes domain to tenant id too; primary takes that role from
+// the tenant's other domains.
+func insertDomain(ctx context.Context, q querier, id int64, domain string, primary bool) error {
+	if primary {
+		if _, err := q.ExecContext(ctx, `UPDATE public.domains SET is_primary = false WHERE tenant_id = $1`, id); err != nil {
+			return err
+		}
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO public.domains (domain, tenant_id, is_primary) VALUES ($1, $2, $3)`, domain, id, primary)
+	if isUniqueViolation(err) {
+		return &ExistsError{Taken: DomainTaken, Name: domain}
+	}
+	return err
+}
+
+// deleteDomain stops routing domain, unless it is its tenant's last; the
+// tenant's oldest other domain becomes primary if it was.
+func deleteDomain(ctx context.Context, q querier, domain string) error {
+	var tenantID int64
+	var primary bool
+	err := q.QueryRowContext(ctx, `SELECT tenant_id, is_primary FROM public.domains WHERE domain = $1 FOR UPDATE`, domain).Scan(&tenantID, &primary)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %q", ErrNoSuchDomain, domain)
+	}
+	if err != nil {
+		return err
+	}
+	var others int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM public.domains WHERE tenant_id = $1 AND domain <> $2`, tenantID, domain).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
+		return fmt.Errorf("domain %q is its tenant's only domain: add another first, or delete the tenant", domain)
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM public.domains WHERE domain = $1`, domain); err != nil {
+		return err
+	}
+	if primary {
+		_, err := q.ExecContext(ctx, `UPDATE public.domains SET is_primary = true
+			WHERE id = (SELECT min(id) FROM public.domains WHERE tenant_id = $1)`, tenantID)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package tenant
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
+
+// The registry as the request path reads it: routes (domain → tenant), the
+// version number every registry change bumps, and each running server's
+// acknowledgement of the version it routes by (see registry.go).
+
+// routesQuery lists every route of a ready tenant.
+const routesQuery = `
+SELECT d.domain, t.id, t.schema_name, t.name,
+       COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain),
+       COALESCE(t.role_name, '')
+FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
+WHERE t.ready`
+
+// lookupRoute reads one host's route from the registry.
+func lookupRoute(ctx context.Context, q querier, host string) (Site, bool, error) {
+	var s Site
+	var domain string
+	err := q.QueryRowContext(ctx, routesQuery+` AND d.domain = $1`, host).
+		Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Site{}, false, nil
+	}
+	return s, err == nil, err
+}
+
+// loadRoutes reads every route and the registry version they are of, in one
+// snapshot: routes of version v include every change up to v.
+func loadRoutes(ctx context.Context, db *sql.DB) (map[string]Site, int64, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	version, err := registryVersion(ctx, tx)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := tx.QueryContext(ctx, routesQuery)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	routes := map[string]Site{}
+	for rows.Next() {
+		var domain string
+		var s Site
+		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role); err != nil {
+			return nil, 0, err
+		}
+		routes[domain] = s
+	}
+	return routes, version, rows.Err()
+}
+
+// registryVersion reads the registry's version number: after a change
+// commits, at least the version it made.
+func registryVersion(ctx context.Context, q querier) (int64, error) {
+	var v int64
+	err := q.QueryRowContext(ctx, `SELECT version FROM public.registry_version`).Scan(&v)
+	return v, err
+}
+
+// acknowledgeRoutes records that the server whose LISTEN backend is pid
+// routes by registry version.
+func acknowledgeRoutes(ctx context.Context, q querier, pid uint32, version int64) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO public.route_acks (listener_pid, version) VALUES ($1, $2)
+		ON CONFLICT (listener_pid) DO UPDATE SET version = EXCLUDED.version, loaded_at = now()`, int64(pid), version)
+	return err
+}
+
+// serversBehind counts the running servers (each a LISTEN connection named
+// ListenerName) that have not acknowledged version yet.
+func serversBehind(ctx context.Context, q querier, version int64) (int, error) {
+	var behind int
+	err := q.QueryRowContext(ctx, `
+		SELECT count(*) FROM pg_stat_activity a
+		WHERE a.datname = current_database() AND a.application_name = $1
+		  AND NOT EXISTS (SELECT 1 FROM public.route_acks k
+		                  WHERE k.listener_pid = a.pid AND k.version >= $2)`, ListenerName, version).Scan(&behind)
+	return behind, err
+}
