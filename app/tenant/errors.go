@@ -62,10 +62,29 @@ func (e *BusyError) Error() string {
 
 func (e *BusyError) Unwrap() error { return e.Err }
 
+// ScopeError is PostgreSQL refusing a transaction's scoping statements (SET
+// LOCAL search_path, SET LOCAL ROLE): the schema's role is missing, say,
+// because the tenant was deleted meanwhile.
+type ScopeError struct {
+	Schema string
+	Err    error
+}
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("begin tenant transaction for %s: %v", e.Schema, e.Err)
+}
+
+func (e *ScopeError) Unwrap() error { return e.Err }
+
 // MaybeGone reports whether err is what a tenant deleted under a route still
-// cached looks like: its role (42704) or schema (3F000) no longer exists, or
-// its tables (42P01). Resolver.Recheck then tells whether it is gone.
+// cached looks like: its scoping refused (a missing role is 22023 or 42704),
+// its schema (3F000) or tables (42P01) gone. Resolver.Recheck then tells
+// whether it is gone.
 func MaybeGone(err error) bool {
+	var scopeErr *ScopeError
+	if errors.As(err, &scopeErr) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return false

@@ -165,7 +165,7 @@ func (t *Tx) ScopeErr() error {
 		return nil
 	}
 	if err := t.ahead.Err(); err != nil {
-		return fmt.Errorf("begin tenant transaction for %s: %w", t.scope.Schema, err)
+		return &ScopeError{Schema: t.scope.Schema, Err: err}
 	}
 	return nil
 }

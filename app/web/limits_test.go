@@ -258,7 +258,8 @@ func TestDeletedTenantIsNeverServedAgain(t *testing.T) {
 	statuses := visits.stop()
 	for status, n := range statuses {
 		if status != http.StatusOK && status != http.StatusNotFound {
-			t.Errorf("while the tenant was deleted: got %d %d times, want only 200 before and 404 after", status, n)
+			t.Errorf("while the tenant was deleted: got %d %d times, want only 200 before and 404 after; errors logged:\n%s",
+				status, n, errorLines(srv.Logs.String()))
 		}
 	}
 	t.Logf("answers while deleting: %v", statuses)
@@ -327,4 +328,15 @@ func TestClientGoneIsLoggedAsSuch(t *testing.T) {
 	if votes := a.votes(t); votes != 0 {
 		t.Fatalf("the abandoned vote was counted: %d", votes)
 	}
+}
+
+// errorLines keeps the ERROR lines of a log, for a failure message.
+func errorLines(log string) string {
+	var out []string
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, "level=ERROR") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
 }
