@@ -13,7 +13,12 @@ const (
 	msgInvalidDateTime  = "Enter a valid date/time."
 	msgMaxLength        = "Ensure this value has at most %d characters (it has %d)."
 	msgPasswordMismatch = "The two password fields didn’t match."
+	msgNullCharacters   = "Null characters are not allowed."
 )
+
+// msgInvalidText is ours: Django never sees invalid UTF-8 (it decodes posted
+// bytes with replacement characters), so it has no message for it.
+const msgInvalidText = "Enter valid text: this value is not valid UTF-8."
 
 // dateTimeLocal is the value format of <input type="datetime-local">; browsers
 // add seconds when the step asks for them, so those are accepted too.
@@ -48,10 +53,39 @@ func errorNote(n int) string {
 	return "Please correct the errors below."
 }
 
+// textProblem is the one check every admin text field passes before anything
+// else looks at it, or "" when there is nothing to say. PostgreSQL cannot
+// store a NUL character nor invalid UTF-8 in text and fails the whole
+// statement, so such a value must become a field error here, before it
+// reaches a query (Django's ProhibitNullCharactersValidator, which every
+// CharField has, plus the UTF-8 check Go's strings need and Python's don't).
+func textProblem(value string) string {
+	switch {
+	case strings.IndexByte(value, 0) >= 0:
+		return msgNullCharacters
+	case !utf8.ValidString(value):
+		return msgInvalidText
+	}
+	return ""
+}
+
+// validText adds textProblem's message, if any, to field and reports whether
+// the value may be checked further.
+func validText(errs fieldErrors, field, value string) bool {
+	if msg := textProblem(value); msg != "" {
+		errs.add(field, msg)
+		return false
+	}
+	return true
+}
+
 // requiredText checks a required text field of at most max characters and
 // returns it trimmed, as Django's CharField does.
 func requiredText(errs fieldErrors, field, value string, max int) string {
 	v := strings.TrimSpace(value)
+	if !validText(errs, field, v) {
+		return v
+	}
 	if v == "" {
 		errs.add(field, msgRequired)
 		return v

@@ -79,6 +79,8 @@ func readQuestionForm(form url.Values, q models.Question) (questionInput, error)
 		switch {
 		case r.Delete:
 			in.edits.Delete = append(in.edits.Delete, r.ID)
+		case textProblem(r.Text) != "":
+			r.Errors = append(r.Errors, textProblem(r.Text))
 		case r.Text == "" && r.ID == 0:
 		case r.Text == "":
 			r.Errors = append(r.Errors, msgRequired)

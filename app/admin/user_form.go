@@ -37,6 +37,7 @@ func readUserForm(db *gorm.DB, form url.Values, old models.User) (models.User, s
 	u.Email = strings.TrimSpace(form.Get("email"))
 	u.IsActive, u.IsStaff, u.IsSuperuser = form.Has("is_active"), form.Has("is_staff"), form.Has("is_superuser")
 	switch msg := auth.UsernameProblem(u.Username); {
+	case !validText(errs, "username", u.Username): // its message is added; nothing else to say
 	case u.Username == "":
 		errs.add("username", msgRequired)
 	case msg != "":
@@ -50,12 +51,17 @@ func readUserForm(db *gorm.DB, form url.Values, old models.User) (models.User, s
 			errs.add("username", msgUsernameTaken)
 		}
 	}
-	if msg := auth.EmailProblem(u.Email); msg != "" {
-		errs.add("email", msg)
+	if validText(errs, "email", u.Email) {
+		if msg := auth.EmailProblem(u.Email); msg != "" {
+			errs.add("email", msg)
+		}
 	}
 	pw1, pw2 := form.Get("password1"), form.Get("password2")
 	password := ""
-	if old.ID == 0 || pw1 != "" || pw2 != "" { // changing: both blank keeps the password
+	// Changing, both blank keeps the password. Either one unusable leaves
+	// nothing to compare or validate.
+	ok1, ok2 := validText(errs, "password1", pw1), validText(errs, "password2", pw2)
+	if ok1 && ok2 && (old.ID == 0 || pw1 != "" || pw2 != "") {
 		password = checkNewPassword(errs, "password1", "password2", pw1, pw2, u.Username, u.Email)
 	}
 	return u, password, errs, nil

@@ -1,0 +1,110 @@
+package admin_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const (
+	nulMessage  = "Null characters are not allowed."
+	utf8Message = "Enter valid text: this value is not valid UTF-8."
+)
+
+// noErrorLogged fails the test if the server logged an ERROR line: a form
+// refusing bad input is the client's mistake, not a failure of ours.
+func (s site) noErrorLogged(t *testing.T) {
+	t.Helper()
+	for _, line := range strings.Split(s.srv.Logs.String(), "\n") {
+		if strings.Contains(line, "level=ERROR") {
+			t.Errorf("got an ERROR logged, want none: %s", line)
+		}
+	}
+}
+
+// postForm posts a form that must come back (200) with these field errors.
+func (s site) postForm(t *testing.T, path string, form url.Values, want []string) string {
+	t.Helper()
+	resp, body := s.post(t, path, form)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: got status %d, want 200 with the form again; body:\n%s", path, resp.StatusCode, body)
+	}
+	if got := fieldErrors(body); !slices.Equal(got, want) {
+		t.Errorf("POST %s: got errors %q, want %q", path, got, want)
+	}
+	return body
+}
+
+func TestNulAndInvalidUTF8InQuestionFormsAreFieldErrors(t *testing.T) {
+	s := newSite(t).loggedInAs(t, staffUser)
+	s.addQuestion(t, 1, "Kept?", "-1 hour")
+	s.addChoice(t, 10, 1, "Kept", 3)
+	pub := s.text(t, "SELECT to_char(pub_date AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') FROM polls_question WHERE id = 1")
+	for _, tt := range []struct {
+		name string
+		path string
+		form url.Values
+		want []string
+	}{
+		{"NUL in question text", "/admin/polls/question/add/",
+			url.Values{"question_text": {"a\x00b"}, "pub_date": {"2024-05-06T07:08"}}, []string{nulMessage}},
+		{"invalid UTF-8 in question text", "/admin/polls/question/add/",
+			url.Values{"question_text": {"a\xffb"}, "pub_date": {"2024-05-06T07:08"}}, []string{utf8Message}},
+		{"NUL and invalid UTF-8 in new choices", "/admin/polls/question/add/",
+			url.Values{"question_text": {"Fine?"}, "pub_date": {"2024-05-06T07:08"}, "choice_text": {"ok", "\x00", "x\xc3"}},
+			[]string{nulMessage, utf8Message}},
+		{"NUL in a renamed choice", "/admin/polls/question/1/change/",
+			url.Values{"question_text": {"Kept?"}, "pub_date": {pub}, "choice_id": {"10"}, "choice_text": {"Ke\x00pt"}}, []string{nulMessage}},
+		{"NUL in the question being changed", "/admin/polls/question/1/change/",
+			url.Values{"question_text": {"\x00"}, "pub_date": {pub}, "choice_id": {"10"}, "choice_text": {"Kept"}}, []string{nulMessage}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s.postForm(t, tt.path, tt.form, tt.want)
+		})
+	}
+	if got := s.text(t, "SELECT string_agg(q.question_text || '/' || c.choice_text, ',') FROM polls_question q JOIN polls_choice c ON c.question_id = q.id"); got != "Kept?/Kept" {
+		t.Errorf("after refused forms: got %q, want only Kept?/Kept", got)
+	}
+	if n := s.scalar(t, "SELECT count(*) FROM django_admin_log"); n != 0 {
+		t.Errorf("log entries after refused forms: got %d, want 0", n)
+	}
+	s.noErrorLogged(t)
+}
+
+func TestNulAndInvalidUTF8InUserFormsAreFieldErrors(t *testing.T) {
+	s := newSite(t).loggedInAs(t, superuser)
+	id := s.addUser(t, staffUser)
+	change := fmt.Sprintf("/admin/auth/user/%d/change/", id)
+	for _, tt := range []struct {
+		name string
+		path string
+		form url.Values
+		want []string
+	}{
+		{"add, every field", "/admin/auth/user/add/", url.Values{
+			"username": {"adm\x00in"}, "email": {"a\xff@example.com"}, "password1": {"quiet\x00meadow 42"}, "password2": {"quiet meadow\xfe 42"},
+		}, []string{nulMessage, utf8Message, nulMessage, utf8Message}},
+		{"add, one password unusable", "/admin/auth/user/add/", url.Values{
+			"username": {"dora"}, "password1": {"quiet meadow 42"}, "password2": {"quiet meadow 42\x00"},
+		}, []string{nulMessage}},
+		{"change, username and email", change, url.Values{
+			"username": {"edi\xc0tor"}, "email": {"editor@example.com\x00"}, "is_active": {"on"}, "is_staff": {"on"},
+		}, []string{utf8Message, nulMessage}},
+		{"change, new password", change, url.Values{
+			"username": {"editor"}, "email": {"editor@example.com"}, "password1": {"\x00\x00\x00\x00\x00\x00\x00\x00"}, "password2": {"\x00\x00\x00\x00\x00\x00\x00\x00"},
+		}, []string{nulMessage, nulMessage}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s.postForm(t, tt.path, tt.form, tt.want)
+		})
+	}
+	if got := s.text(t, "SELECT string_agg(username || ' ' || email, ',' ORDER BY id) FROM auth_user"); got != "admin admin@example.com,editor editor@example.com" {
+		t.Errorf("users after refused forms: got %q, want them unchanged", got)
+	}
+	staff := s.browser(t)
+	staff.login(t, staffUser) // the password is unchanged
+	s.noErrorLogged(t)
+}
