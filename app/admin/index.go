@@ -28,7 +28,7 @@ type modelEntry struct {
 }
 
 type recentEntry struct {
-	Class, Repr, URL, Type, By, When string
+	Class, Repr, URL, Type, When string
 }
 
 // apps lists the admin's apps as a user may see them: only superusers manage users.
@@ -45,13 +45,13 @@ func apps(superuser bool) []appEntry {
 	}})
 }
 
-// index is /admin/: every app, and what was done lately, by whom.
+// index is /admin/: every app, and what the user did lately.
 func (h *Handler) index(c echo.Context, r *webctx.Request) error {
 	b, err := h.page(c, r, "Site administration")
 	if err != nil {
 		return err
 	}
-	actions, err := models.RecentActions(r.DB, 10)
+	actions, err := models.RecentActions(r.DB, currentUser(c).ID, 10)
 	if err != nil {
 		return err
 	}
@@ -88,11 +88,8 @@ const (
 
 // describeAction turns a log entry into a line of the Recent actions panel,
 // linking to the object unless it is gone or the reader may not open it.
-func describeAction(a models.RecentAction, superuser bool) recentEntry {
-	e := recentEntry{Repr: a.ObjectRepr, By: a.Username, When: formatTime(a.ActionTime), Type: a.ContentType}
-	if e.By == "" {
-		e.By = "a deleted user"
-	}
+func describeAction(a models.AdminAction, superuser bool) recentEntry {
+	e := recentEntry{Repr: a.ObjectRepr, When: formatTime(a.ActionTime), Type: a.ContentType}
 	switch a.ActionFlag {
 	case models.ActionAddition:
 		e.Class = "addlink"

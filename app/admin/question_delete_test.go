@@ -99,7 +99,7 @@ func TestChoiceListAndIndex(t *testing.T) {
 	s.postRedirect(t, "/admin/polls/question/add/", url.Values{"question_text": {"Fresh?"}, "pub_date": {"2024-01-01T00:00"}})
 	body = s.getOK(t, "/admin/")
 	text := visible(body)
-	for _, want := range []string{"Polls", "Questions", "Choices", "Recent actions", "Fresh? Question · added by editor", "Favourite colour? Question · deleted by editor", " UTC"} {
+	for _, want := range []string{"Polls", "Questions", "Choices", "Recent actions", "My actions", "Fresh? Question · added, ", "Favourite colour? Question · deleted, ", " UTC"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("index: got no %q in %q", want, text)
 		}
