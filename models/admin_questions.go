@@ -10,7 +10,7 @@ import (
 
 // QuestionQuery is what the admin's question list asks for.
 type QuestionQuery struct {
-	Search   string     // words that must all appear in the text, case-insensitively
+	Search   string     // words that must all appear in the text, case-insensitively (see SearchTerms)
 	From, To *time.Time // pub_date in [From, To) when set
 	Order    string     // "question_text" or "pub_date"; anything else means newest first
 	Desc     bool
@@ -22,7 +22,8 @@ type QuestionQuery struct {
 // in all.
 func AdminQuestions(tx *gorm.DB, q QuestionQuery) ([]Question, int64, error) {
 	db := tx.Model(&Question{})
-	for _, w := range strings.Fields(q.Search) {
+	terms, _ := SearchTerms(q.Search)
+	for _, w := range terms {
 		db = db.Where("question_text ILIKE ?", "%"+escapeLike(w)+"%")
 	}
 	if q.From != nil {

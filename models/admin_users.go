@@ -2,16 +2,16 @@ package models
 
 import (
 	"fmt"
-	"strings"
 
 	"gorm.io/gorm"
 )
 
 // AdminUsers returns one page of users whose username or email contains every
-// word of search, by username, and how many match in all.
+// word of search (see SearchTerms), by username, and how many match in all.
 func AdminUsers(tx *gorm.DB, search string, offset, limit int) ([]User, int64, error) {
 	db := tx.Model(&User{})
-	for _, w := range strings.Fields(search) {
+	terms, _ := SearchTerms(search)
+	for _, w := range terms {
 		p := "%" + escapeLike(w) + "%"
 		db = db.Where("(username ILIKE ? OR email ILIKE ?)", p, p)
 	}

@@ -1,8 +1,11 @@
 package admin
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
+
+	"polls/models"
 )
 
 // perPage is Django's list_per_page.
@@ -16,6 +19,7 @@ type changeList struct {
 	AddLabel    string
 	Search      bool   // show the search box
 	Query       string // the search words
+	SearchNote  string // what of the search was left out, if anything
 	SearchHints []hiddenField
 	Filters     []filterGroup
 	Columns     []column
@@ -25,6 +29,16 @@ type changeList struct {
 	FormAction  string
 	Count       string // "5 questions"
 	Pages       []pageLink
+}
+
+// searchNote tells the reader that a search went past the words the admin
+// searches for (models.SearchTerms), or is "".
+func searchNote(q string) string {
+	if _, cut := models.SearchTerms(q); cut {
+		return fmt.Sprintf("Only the first %d words were searched for, each up to %d characters.",
+			models.MaxSearchTerms, models.MaxSearchTermLength)
+	}
+	return ""
 }
 
 type hiddenField struct{ Name, Value string }

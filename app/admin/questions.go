@@ -77,7 +77,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	p := changeList{
 		base: b, Heading: "Select question to change",
 		AddURL: "/admin/polls/question/add/", AddLabel: "Add question",
-		Search: true, Query: q.get("q"), Columns: cols, Pages: pages,
+		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Columns: cols, Pages: pages,
 		Selectable: true, ActionLabel: "Delete selected questions",
 		FormAction: c.Request().URL.RequestURI(), Count: plural(total, "question", "questions"),
 	}

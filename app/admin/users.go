@@ -38,7 +38,7 @@ func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 	}
 	p := changeList{
 		base: b, Heading: "Select user to change", AddURL: userAddPath, AddLabel: "Add user",
-		Search: true, Query: q.get("q"), Pages: pages, Count: plural(total, "user", "users"),
+		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Pages: pages, Count: plural(total, "user", "users"),
 		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "Staff status"},
 			{Label: "Superuser status"}, {Label: "Active"}},
 	}
