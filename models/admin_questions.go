@@ -82,12 +82,19 @@ func QuestionsWithChoices(tx *gorm.DB, ids []int64) ([]Question, error) {
 	return qs, nil
 }
 
-// CreateQuestion inserts q and its choices, setting their IDs.
+// CreateQuestion inserts q, setting its ID, and the texts of its choices
+// (whose IDs stay unset). Two statements, whatever the number of choices:
+// the choices go in through EditChoices' single statement, not GORM's
+// multi-row INSERT, whose text changes with every number of rows.
 func CreateQuestion(tx *gorm.DB, q *Question) error {
-	if err := tx.Create(q).Error; err != nil {
+	if err := tx.Omit("Choices").Create(q).Error; err != nil {
 		return fmt.Errorf("create question: %w", translate(err))
 	}
-	return nil
+	var add []string
+	for _, ch := range q.Choices {
+		add = append(add, ch.ChoiceText)
+	}
+	return EditChoices(tx, q.ID, ChoiceEdits{Add: add})
 }
 
 // UpdateQuestion writes a question's text and pub_date (not its choices).
