@@ -16,6 +16,14 @@ import (
 // maxText is the length of question_text and choice_text (varchar(200)).
 const maxText = 200
 
+// maxChoiceRows is how many inline choice rows one form may post: Django's
+// formset max_num default (DEFAULT_MAX_NUM). A form with more is refused
+// whole, its rows neither read nor saved, with Django's message; reading
+// and saving thousands of rows kept a request busy for over a second.
+const maxChoiceRows = 1000
+
+const msgTooManyChoiceRows = "Please submit at most %d forms."
+
 // choiceRow is one inline choice of the question form.
 type choiceRow struct {
 	ID     int64 // 0 for a new row
@@ -45,7 +53,8 @@ var errForeignChoice = echo.NewHTTPError(http.StatusBadRequest, "The form names 
 // the question's current choices (none when adding). Rows pair up by
 // position: choice_id[i] (absent or blank for a new row) with choice_text[i];
 // choice_delete lists the ids to delete. Blank new rows are ignored, as
-// Django ignores untouched extra forms.
+// Django ignores untouched extra forms. Past maxChoiceRows rows the form gets
+// an error under "choices" and shows q's choices as they are.
 func readQuestionForm(form url.Values, q models.Question) (questionInput, error) {
 	in := questionInput{text: form.Get("question_text"), pubDate: form.Get("pub_date"), errs: fieldErrors{}}
 	in.question = models.Question{ID: q.ID}
@@ -54,6 +63,15 @@ func readQuestionForm(form url.Values, q models.Question) (questionInput, error)
 		in.question.PubDate = q.PubDate // unchanged: keep the seconds the form does not show
 	} else {
 		in.question.PubDate = parseDateTime(in.errs, "pub_date", in.pubDate)
+	}
+
+	if max(len(form["choice_text"]), len(form["choice_id"]), len(form["choice_delete"])) > maxChoiceRows {
+		in.errs.add("choices", fmt.Sprintf(msgTooManyChoiceRows, maxChoiceRows))
+		for _, ch := range q.Choices {
+			in.rows = append(in.rows, choiceRow{ID: ch.ID, Text: ch.ChoiceText, Votes: ch.Votes})
+		}
+		in.rows = blankRows(in.rows)
+		return in, nil
 	}
 
 	existing := map[int64]models.Choice{}

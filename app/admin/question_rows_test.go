@@ -3,6 +3,8 @@ package admin_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -16,6 +18,48 @@ func choiceTexts(prefix string, n int) []string {
 		texts[i] = fmt.Sprintf("%s %04d", prefix, i)
 	}
 	return texts
+}
+
+// TestInlineChoiceRowsAreCapped: up to 1,000 inline rows are saved; a form
+// with more is refused whole, with Django's formset message, and shows the
+// question's choices as they are. (The web layer's cap on form fields, when
+// it is lower, answers such a form before the admin reads it.)
+func TestInlineChoiceRowsAreCapped(t *testing.T) {
+	s := newSite(t).loggedInAs(t, staffUser)
+	const add = "/admin/polls/question/add/"
+
+	s.postRedirect(t, add, url.Values{"question_text": {"A thousand?"}, "pub_date": {"2024-05-06T07:08"}, "choice_text": choiceTexts("c", 1000)})
+	if got, want := s.text(t, "SELECT string_agg(choice_text, ',' ORDER BY id) FROM polls_choice"), strings.Join(choiceTexts("c", 1000), ","); got != want {
+		t.Errorf("1,000 rows: got choices %.60q…, want all 1,000 in the order posted", got)
+	}
+
+	id := s.scalar(t, "SELECT id FROM polls_question")
+	s.Exec(t, "DELETE FROM polls_choice WHERE choice_text <> 'c 0000'")
+	change := fmt.Sprintf("/admin/polls/question/%d/change/", id)
+	pub := s.text(t, "SELECT to_char(pub_date AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') FROM polls_question")
+	for _, tt := range []struct {
+		name, path string
+		form       url.Values
+	}{
+		{"add, 1,001 rows", add, url.Values{"question_text": {"Too many?"}, "pub_date": {"2024-05-06T07:08"}, "choice_text": choiceTexts("d", 1001)}},
+		{"change, 1,001 rows", change, url.Values{"question_text": {"Renamed?"}, "pub_date": {pub}, "choice_text": choiceTexts("d", 1001)}},
+		{"change, 1,001 deletions", change, url.Values{"question_text": {"Renamed?"}, "pub_date": {pub}, "choice_delete": slices.Repeat([]string{strconv.FormatInt(id, 10)}, 1001)}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body := s.postForm(t, tt.path, tt.form, []string{"Please submit at most 1000 forms."})
+			if got := errorNote(body); got != "Please correct the error below." {
+				t.Errorf("note: got %q, want Please correct the error below.", got)
+			}
+			rows := strings.Count(body, `name="choice_text"`)
+			if tt.path == add && rows != 3 || tt.path == change && (rows != 4 || !strings.Contains(body, `value="c 0000"`)) {
+				t.Errorf("got %d choice rows, want the question's choices as they are and 3 blank ones", rows)
+			}
+		})
+	}
+	if got := s.text(t, "SELECT string_agg(q.question_text || '/' || c.choice_text, ',') FROM polls_question q JOIN polls_choice c ON c.question_id = q.id"); got != "A thousand?/c 0000" {
+		t.Errorf("after refused forms: got %q, want nothing changed", got)
+	}
+	s.noErrorLogged(t)
 }
 
 // TestInlineChoicesAreSavedInOneStatement counts what a question form writes
