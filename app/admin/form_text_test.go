@@ -108,3 +108,31 @@ func TestNulAndInvalidUTF8InUserFormsAreFieldErrors(t *testing.T) {
 	staff.login(t, staffUser) // the password is unchanged
 	s.noErrorLogged(t)
 }
+
+// TestUnusualButValidQuestionInput keeps passing what already passed: dates
+// at the ends of what the form takes, texts at the column's length in
+// characters of four bytes, a choice id past int64.
+func TestUnusualButValidQuestionInput(t *testing.T) {
+	s := newSite(t).loggedInAs(t, staffUser)
+	pizza := strings.Repeat("🍕", 200)
+	for _, form := range []url.Values{
+		{"question_text": {"Year zero?"}, "pub_date": {"0000-01-01T00:00"}},
+		{"question_text": {"Year 9999?"}, "pub_date": {"9999-12-31T23:59:59"}},
+		{"question_text": {pizza}, "pub_date": {"2024-01-01T00:00"}, "choice_text": {pizza}},
+	} {
+		s.postRedirect(t, "/admin/polls/question/add/", form)
+	}
+	// ISO year 0 is 1 BC: PostgreSQL has no year 0.
+	if got := s.text(t, "SELECT string_agg(to_char(pub_date AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS BC'), ',' ORDER BY id) FROM polls_question"); got != "0001-01-01 00:00:00 BC,9999-12-31 23:59:59 AD,2024-01-01 00:00:00 AD" {
+		t.Errorf("dates saved: got %q", got)
+	}
+	s.postForm(t, "/admin/polls/question/add/", url.Values{"question_text": {pizza + "🍕"}, "pub_date": {"2024-01-01T00:00"}},
+		[]string{"Ensure this value has at most 200 characters (it has 201)."})
+	resp, _ := s.post(t, "/admin/polls/question/add/", url.Values{"question_text": {"x"}, "pub_date": {"2024-01-01T00:00"},
+		"choice_id": {"99999999999999999999"}, "choice_text": {"a"}})
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a choice id past int64: got %d, want 400", resp.StatusCode)
+	}
+	s.getOK(t, "/admin/polls/question/")
+	s.noErrorLogged(t)
+}
