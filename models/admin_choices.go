@@ -107,7 +107,7 @@ WITH edit AS (
 	RETURNING c.id
 ), added AS (
 	INSERT INTO polls_choice (question_id, choice_text, votes)
-	SELECT ?, text, 0 FROM edit WHERE id IS NULL ORDER BY n
+	SELECT ?::bigint, text, 0 FROM edit WHERE id IS NULL ORDER BY n
 	RETURNING id
 )
 SELECT (SELECT count(*) FROM renamed) AS renamed,

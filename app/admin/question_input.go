@@ -22,6 +22,7 @@ const maxText = 200
 // and saving thousands of rows kept a request busy for over a second.
 const maxChoiceRows = 1000
 
+// msgTooManyChoiceRows is Django's formset message for too many forms.
 const msgTooManyChoiceRows = "Please submit at most %d forms."
 
 // choiceRow is one inline choice of the question form.
