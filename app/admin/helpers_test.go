@@ -23,7 +23,13 @@ type site struct {
 // newSites starts the application with n tenants, each with its own browser.
 func newSites(t *testing.T, n int) []site {
 	t.Helper()
-	srv := apptest.NewServer(t)
+	return newSitesWith(t, n, apptest.Options{})
+}
+
+// newSitesWith is newSites on a server built with opts.
+func newSitesWith(t *testing.T, n int, opts apptest.Options) []site {
+	t.Helper()
+	srv := apptest.NewServerWith(t, opts)
 	sites := make([]site, n)
 	for i := range sites {
 		sites[i] = site{Tenant: apptest.NewTenant(t), srv: srv, client: srv.Client(t)}

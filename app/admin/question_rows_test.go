@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"polls/app/apptest"
+	"polls/app/config"
 )
 
 // choiceTexts returns n distinct choice texts that sort in their order.
@@ -25,7 +26,9 @@ func choiceTexts(prefix string, n int) []string {
 // question's choices as they are. (The web layer's cap on form fields, when
 // it is lower, answers such a form before the admin reads it.)
 func TestInlineChoiceRowsAreCapped(t *testing.T) {
-	s := newSite(t).loggedInAs(t, staffUser)
+	// The server's own cap on fields (server.max_fields, 1,000) would refuse
+	// these forms first: raised here, so the admin's own cap on rows is what acts.
+	s := newSitesWith(t, 1, apptest.Options{Config: func(c *config.Config) { c.Server.MaxFields = 10000 }})[0].loggedInAs(t, staffUser)
 	const add = "/admin/polls/question/add/"
 
 	s.postRedirect(t, add, url.Values{"question_text": {"A thousand?"}, "pub_date": {"2024-05-06T07:08"}, "choice_text": choiceTexts("c", 1000)})

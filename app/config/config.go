@@ -35,6 +35,9 @@ type Server struct {
 	RequestTimeout time.Duration `yaml:"request_timeout"`
 	// MaxConnsPerClient caps the connections one client address holds open; 0: no cap.
 	MaxConnsPerClient int `yaml:"max_conns_per_client"`
+	// MaxFields is how many query parameters, and form fields, a request may
+	// have (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS); 0: no limit.
+	MaxFields int `yaml:"max_fields"`
 	// TrustedOrigins may post forms to every site besides the site itself
 	// (Django's CSRF_TRUSTED_ORIGINS): scheme://host[:port] each.
 	TrustedOrigins []string `yaml:"trusted_origins"`
@@ -111,7 +114,7 @@ func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.M
 func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
-		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, TrustedOrigins: []string{}},
+		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}},
 		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
@@ -217,6 +220,9 @@ func (c Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || o != strings.ToLower(o) {
 			return &Error{Key: fmt.Sprintf("server.trusted_origins[%d]", i), Msg: fmt.Sprintf("%q is not a lowercase scheme://host[:port] (e.g. https://www.maboite.com)", o)}
 		}
+	}
+	if c.Server.MaxFields < 0 {
+		return &Error{Key: "server.max_fields", Msg: fmt.Sprintf("%d is negative (0 means no limit)", c.Server.MaxFields)}
 	}
 	if c.Server.MaxConnsPerClient < 0 {
 		return &Error{Key: "server.max_conns_per_client", Msg: fmt.Sprintf("%d is negative (0 means no cap)", c.Server.MaxConnsPerClient)}

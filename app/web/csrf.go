@@ -39,7 +39,7 @@ var (
 // Cookies are per host, so a token from one tenant's site is worthless on
 // another's. It reads the whole body of an unsafe request, and returns the
 // token forms must post back.
-func checkCSRF(c echo.Context, trustedOrigins []string) (string, error) {
+func checkCSRF(c echo.Context, trustedOrigins []string, maxFields int) (string, error) {
 	token := ""
 	if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) == 43 {
 		token = ck.Value
@@ -54,7 +54,7 @@ func checkCSRF(c echo.Context, trustedOrigins []string) (string, error) {
 		if _, err := c.FormParams(); err != nil { // reads the body; PostForm is the body's fields only
 			return "", formError(err)
 		}
-		if err := countFields(req.PostForm); err != nil {
+		if err := countFields(req.PostForm, maxFields); err != nil {
 			return "", err
 		}
 		sent := req.PostForm.Get(csrfField)

@@ -34,6 +34,7 @@ type sites struct {
 	rates    *tenantRates // nil: no per-tenant rate limit
 	// trustedOrigins may post forms besides the site itself (scheme://host).
 	trustedOrigins []string
+	maxFields      int // form fields a post may have; 0: no limit
 	// budget bounds a request's database work: the wait for a connection,
 	// every statement and lock wait. Zero: unbounded.
 	budget time.Duration
@@ -53,7 +54,7 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if r.CSRF, err = checkCSRF(c, s.trustedOrigins); err != nil {
+		if r.CSRF, err = checkCSRF(c, s.trustedOrigins, s.maxFields); err != nil {
 			return err
 		}
 		r.RotateCSRF = func() { r.CSRF = setCSRFCookie(c) }

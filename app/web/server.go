@@ -53,6 +53,9 @@ type Limits struct {
 	QueuePerTenant    int
 	// RateLimit is each tenant's requests per second; zero: no limit.
 	RateLimit float64
+	// MaxFields is how many query parameters, and form fields, a request
+	// may have (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS); zero: no limit.
+	MaxFields int
 }
 
 // New returns the echo application serving every tenant.
@@ -67,7 +70,7 @@ func New(d Deps) *echo.Echo {
 	e.Use(securityHeaders)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(middleware.BodyLimit("1M"))
-	e.Use(saneRequest)
+	e.Use(saneRequest(d.Limits.MaxFields))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok\n") })
 	ready := d.Ready
@@ -95,6 +98,7 @@ func LimitsFrom(cfg config.Config) Limits {
 		MaxConnsPerTenant: cfg.PerTenantConns(),
 		QueuePerTenant:    cfg.PerTenantQueue(),
 		RateLimit:         cfg.Tenancy.RateLimit,
+		MaxFields:         cfg.Server.MaxFields,
 	}
 }
 
@@ -104,7 +108,7 @@ func newSites(d Deps) *sites {
 	if d.Limits.MaxConnsPerTenant > 0 {
 		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
 	}
-	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins}
+	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins, maxFields: d.Limits.MaxFields}
 	if d.Limits.RateLimit > 0 {
 		s.rates = newTenantRates(d.Limits.RateLimit)
 	}
