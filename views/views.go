@@ -80,11 +80,12 @@ func (s *Set) Render(w io.Writer, name string, data any) error {
 }
 
 // funcs are the helpers templates may call.
-var funcs = template.FuncMap{
-	"plural": func(n int64, singular, plural string) string {
-		if n == 1 {
-			return singular
-		}
-		return plural
-	},
+var funcs = template.FuncMap{"plural": Plural}
+
+// Plural picks the word for n things: singular for exactly one.
+func Plural(n int64, singular, plural string) string {
+	if n == 1 {
+		return singular
+	}
+	return plural
 }

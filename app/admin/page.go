@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -79,12 +78,9 @@ func formatTimePtr(t *time.Time) string {
 // quoted is how Django names an object in messages: “like this”.
 func quoted(s string) string { return "“" + s + "”" }
 
-// plural picks the word for n things.
+// plural counts n things: "1 question", "2 questions".
 func plural(n int64, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
+	return itoa(n) + " " + views.Plural(n, one, many)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -18,9 +18,9 @@ const (
 // action is Django's "Delete selected": the first POST shows what would be
 // deleted, the second (with post=yes) deletes it.
 func (h *Handler) questionAction(c echo.Context, r *webctx.Request) error {
-	form, err := c.FormParams()
+	form, err := formOf(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return err
 	}
 	back := c.Request().URL.RequestURI()
 	if form.Get("action") != "delete_selected" {
@@ -68,14 +68,11 @@ func (h *Handler) questionAction(c echo.Context, r *webctx.Request) error {
 
 // questionDeleteForm asks for confirmation before deleting one question.
 func (h *Handler) questionDeleteForm(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
+	q, err := loadFromPath(c, r, models.QuestionWithChoices)
 	if err != nil {
 		return err
 	}
-	q, err := models.QuestionWithChoices(r.DB, id)
-	if err != nil {
-		return err
-	}
+	id := q.ID
 	b, err := h.page(c, r, "Are you sure?", crumbPolls, crumbQuestions,
 		crumb{q.QuestionText, questionChangeURL(id)}, crumb{Label: "Delete"})
 	if err != nil {
@@ -93,15 +90,12 @@ func (h *Handler) questionDeleteForm(c echo.Context, r *webctx.Request) error {
 
 // questionDelete deletes one question, its choices with it.
 func (h *Handler) questionDelete(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
+	q, err := loadFromPath(c, r, models.QuestionWithChoices)
 	if err != nil {
 		return err
 	}
+	id := q.ID
 	db := r.DB
-	q, err := models.QuestionWithChoices(db, id)
-	if err != nil {
-		return err
-	}
 	if _, err := models.DeleteQuestions(db, []int64{id}); err != nil {
 		return err
 	}

@@ -50,9 +50,9 @@ func (h *Handler) questionAddForm(c echo.Context, r *webctx.Request) error {
 // questionAdd creates a question with its non-blank choices, or shows the form
 // again with its errors and saves nothing.
 func (h *Handler) questionAdd(c echo.Context, r *webctx.Request) error {
-	form, err := c.FormParams()
+	form, err := formOf(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return err
 	}
 	in, err := readQuestionForm(form, models.Question{})
 	if err != nil {
@@ -83,11 +83,7 @@ func (h *Handler) questionAdd(c echo.Context, r *webctx.Request) error {
 
 // questionChangeForm shows a question with its choices and their votes.
 func (h *Handler) questionChangeForm(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	q, err := models.QuestionWithChoices(r.DB, id)
+	q, err := loadFromPath(c, r, models.QuestionWithChoices)
 	if err != nil {
 		return err
 	}
@@ -101,18 +97,15 @@ func (h *Handler) questionChangeForm(c echo.Context, r *webctx.Request) error {
 // questionChange saves a question and its choice edits, or shows the form
 // again with its errors and saves nothing.
 func (h *Handler) questionChange(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
+	old, err := loadFromPath(c, r, models.QuestionWithChoices)
 	if err != nil {
 		return err
 	}
+	id := old.ID
 	db := r.DB
-	old, err := models.QuestionWithChoices(db, id)
+	form, err := formOf(c)
 	if err != nil {
 		return err
-	}
-	form, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	in, err := readQuestionForm(form, old)
 	if err != nil {

@@ -78,9 +78,9 @@ func (h *Handler) userAddForm(c echo.Context, r *webctx.Request) error {
 // userAdd creates a user. A username taken between the check and the insert
 // is caught in a savepoint, so the form can still be shown with its error.
 func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
-	form, err := c.FormParams()
+	form, err := formOf(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
+		return err
 	}
 	db := r.DB
 	u, password, errs, err := readUserForm(db, form, models.User{})
@@ -117,11 +117,7 @@ func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
 }
 
 func (h *Handler) userChangeForm(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	u, err := models.UserByID(r.DB, id)
+	u, err := loadFromPath(c, r, models.UserByID)
 	if err != nil {
 		return err
 	}
@@ -131,18 +127,15 @@ func (h *Handler) userChangeForm(c echo.Context, r *webctx.Request) error {
 // userChange saves a user's details, flags and (when given) new password; a
 // new password ends the user's other sessions.
 func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
+	old, err := loadFromPath(c, r, models.UserByID)
 	if err != nil {
 		return err
 	}
+	id := old.ID
 	db := r.DB
-	old, err := models.UserByID(db, id)
+	form, err := formOf(c)
 	if err != nil {
 		return err
-	}
-	form, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 	}
 	u, password, errs, err := readUserForm(db, form, old)
 	if err != nil {

@@ -53,14 +53,11 @@ func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 
 // userDeleteForm asks for confirmation before deleting a user.
 func (h *Handler) userDeleteForm(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
+	u, err := loadFromPath(c, r, models.UserByID)
 	if err != nil {
 		return err
 	}
-	u, err := models.UserByID(r.DB, id)
-	if err != nil {
-		return err
-	}
+	id := u.ID
 	b, err := h.page(c, r, "Are you sure?", crumbAuth, crumbUsers, crumb{u.Username, userChangeURL(id)}, crumb{Label: "Delete"})
 	if err != nil {
 		return err
@@ -79,15 +76,12 @@ func (h *Handler) userDeleteForm(c echo.Context, r *webctx.Request) error {
 // first, so that deleting oneself still records who did it until the
 // deletion clears the author.
 func (h *Handler) userDelete(c echo.Context, r *webctx.Request) error {
-	id, err := pathID(c)
+	u, err := loadFromPath(c, r, models.UserByID)
 	if err != nil {
 		return err
 	}
+	id := u.ID
 	db := r.DB
-	u, err := models.UserByID(db, id)
-	if err != nil {
-		return err
-	}
 	if err := h.logAction(c, r, models.ActionDeletion, ctUser, id, u.Username, ""); err != nil {
 		return err
 	}
