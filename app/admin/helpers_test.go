@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -185,7 +184,6 @@ func (s site) setCookie(name, value string) {
 }
 
 var (
-	tag        = regexp.MustCompile(`<[^>]*>`)
 	messageRe  = regexp.MustCompile(`(?s)<ul class="messagelist"><li class="(\w+)">(.*?)</li>`)
 	errorRe    = regexp.MustCompile(`(?s)<ul class="errorlist">(.*?)</ul>`)
 	errNoteRe  = regexp.MustCompile(`(?s)<p class="errornote">(.*?)</p>`)
@@ -196,9 +194,7 @@ var (
 )
 
 // visible is an HTML fragment's text as a reader sees it.
-func visible(fragment string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tag.ReplaceAllString(fragment, " "))), " ")
-}
+func visible(fragment string) string { return apptest.Visible(fragment) }
 
 // message returns the page's one-time message, or "".
 func message(body string) string {

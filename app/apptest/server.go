@@ -171,7 +171,7 @@ func Get(t testing.TB, c *http.Client, host, path string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return readAll(t, resp)
+	return ReadAll(t, resp)
 }
 
 // Post posts a form to http://host+path and returns the response (body read).
@@ -181,7 +181,7 @@ func Post(t testing.TB, c *http.Client, host, path string, form url.Values) (*ht
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, body := readAll(t, resp)
+	_, body := ReadAll(t, resp)
 	return resp, body
 }
 
@@ -205,7 +205,8 @@ func CSRF(t testing.TB, c *http.Client, host, path string) string {
 	return ""
 }
 
-func readAll(t testing.TB, resp *http.Response) (int, string) {
+// ReadAll reads and closes a response's body; it returns the status too.
+func ReadAll(t testing.TB, resp *http.Response) (int, string) {
 	t.Helper()
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

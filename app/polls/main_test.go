@@ -2,12 +2,8 @@ package polls_test
 
 import (
 	"fmt"
-	"html"
-	"io"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strings"
 	"testing"
 
 	"polls/app/apptest"
@@ -78,33 +74,8 @@ func (s site) results(t *testing.T, id int64) []string {
 	return items(body)
 }
 
-var (
-	listItem = regexp.MustCompile(`(?s)<li(?:\s[^>]*)?>(.*?)</li>`)
-	tag      = regexp.MustCompile(`<[^>]*>`)
-)
-
-// items returns the text of every <li> of a page, as a reader sees it: tags
-// dropped, entities decoded, white space collapsed.
-func items(body string) []string {
-	var out []string
-	for _, m := range listItem.FindAllStringSubmatch(body, -1) {
-		out = append(out, visible(m[1]))
-	}
-	return out
-}
+// items returns the text of every <li> of a page, as a reader sees it.
+func items(body string) []string { return apptest.ListItems(body) }
 
 // visible returns the text of an HTML fragment as a reader sees it.
-func visible(fragment string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tag.ReplaceAllString(fragment, " "))), " ")
-}
-
-// readBody reads and closes a response body.
-func readBody(t *testing.T, resp *http.Response) (int, string) {
-	t.Helper()
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(b)
-}
+func visible(fragment string) string { return apptest.Visible(fragment) }

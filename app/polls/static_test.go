@@ -2,6 +2,7 @@ package polls_test
 
 import (
 	"net/http"
+	"polls/app/apptest"
 	"strings"
 	"testing"
 )
@@ -25,7 +26,7 @@ func TestStaticFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, body := readBody(t, resp)
+			_, body := apptest.ReadAll(t, resp)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("GET %s: got status %d, want 200", tt.path, resp.StatusCode)
 			}
@@ -51,7 +52,7 @@ func TestStaticFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			readBody(t, resp)
+			apptest.ReadAll(t, resp)
 			if resp.StatusCode != http.StatusNotModified {
 				t.Errorf("GET %s with If-None-Match: got status %d, want %d", tt.path, resp.StatusCode, http.StatusNotModified)
 			}
