@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ type Config struct {
 	Database Database `yaml:"database"`
 	Migrate  Migrate  `yaml:"migrate"`
 	Session  Session  `yaml:"session"`
+	Auth     Auth     `yaml:"auth"`
 	Log      Log      `yaml:"log"`
 	Tenancy  Tenancy  `yaml:"tenancy"`
 }
@@ -41,6 +43,22 @@ type Server struct {
 	// TrustedOrigins may post forms to every site besides the site itself
 	// (Django's CSRF_TRUSTED_ORIGINS): scheme://host[:port] each.
 	TrustedOrigins []string `yaml:"trusted_origins"`
+	// TrustedProxies are the CIDRs of the reverse proxies whose
+	// X-Forwarded-For and X-Forwarded-Proto headers are believed; empty:
+	// none, so a client cannot pick its own address or scheme (ProxyNets).
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// ProxyNets is server.trusted_proxies parsed; Validate has checked it, so
+// an entry that does not parse cannot occur and is skipped.
+func (s Server) ProxyNets() []*net.IPNet {
+	nets := make([]*net.IPNet, 0, len(s.TrustedProxies))
+	for _, cidr := range s.TrustedProxies {
+		if _, n, err := net.ParseCIDR(cidr); err == nil {
+			nets = append(nets, n)
+		}
+	}
+	return nets
 }
 
 // Tenancy chooses how strongly PostgreSQL keeps tenants apart, and how the
@@ -96,6 +114,22 @@ type Session struct {
 	MaxAge time.Duration `yaml:"max_age"`
 }
 
+// Auth tunes the admin's password checks.
+type Auth struct {
+	// HashConcurrency is how many password hashes (argon2id, 19 MiB each)
+	// may run at once in the process; 0 means one per CPU (HashSlots).
+	HashConcurrency int `yaml:"hash_concurrency"`
+}
+
+// HashSlots is auth.hash_concurrency with its default applied: one hash per
+// CPU keeps every core busy under a login flood, and memory at 19 MiB a core.
+func (c Config) HashSlots() int {
+	if c.Auth.HashConcurrency > 0 {
+		return c.Auth.HashConcurrency
+	}
+	return max(1, runtime.NumCPU())
+}
+
 // Log chooses the log format and level.
 type Log struct {
 	Format string `yaml:"format"`
@@ -114,7 +148,7 @@ func (e *Error) Error() string { return fmt.Sprintf("config: %s: %s", e.Key, e.M
 func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
-		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}},
+		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}, TrustedProxies: []string{}},
 		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
@@ -223,6 +257,14 @@ func (c Config) Validate() error {
 	}
 	if c.Server.MaxFields < 0 {
 		return &Error{Key: "server.max_fields", Msg: fmt.Sprintf("%d is negative (0 means no limit)", c.Server.MaxFields)}
+	}
+	for i, p := range c.Server.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil {
+			return &Error{Key: fmt.Sprintf("server.trusted_proxies[%d]", i), Msg: fmt.Sprintf("%q is not a CIDR (e.g. 10.0.0.0/8, or 10.0.0.5/32 for one address)", p)}
+		}
+	}
+	if c.Auth.HashConcurrency < 0 || c.Auth.HashConcurrency > 1024 {
+		return &Error{Key: "auth.hash_concurrency", Msg: fmt.Sprintf("%d is out of range 0..1024 (0 means one per CPU)", c.Auth.HashConcurrency)}
 	}
 	if c.Server.MaxConnsPerClient < 0 {
 		return &Error{Key: "server.max_conns_per_client", Msg: fmt.Sprintf("%d is negative (0 means no cap)", c.Server.MaxConnsPerClient)}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -33,6 +35,10 @@ func TestLimitsAreValidatedByName(t *testing.T) {
 		{"server: {trusted_origins: [maboite.com]}", "server.trusted_origins[0]"},
 		{"server: {trusted_origins: [https://ok.example, https://Bad.example]}", "server.trusted_origins[1]"},
 		{"server: {request_timeout: soon}", "yaml"},
+		{"server: {trusted_proxies: [10.0.0.1]}", "server.trusted_proxies[0]"},
+		{"server: {trusted_proxies: [10.0.0.0/8, proxy.example/32]}", "server.trusted_proxies[1]"},
+		{"auth: {hash_concurrency: -1}", "auth.hash_concurrency"},
+		{"auth: {hash_concurrency: 5000}", "auth.hash_concurrency"},
 	} {
 		path := filepath.Join(t.TempDir(), "config.yaml")
 		if err := os.WriteFile(path, []byte(tt.yaml), 0o644); err != nil {
@@ -59,5 +65,30 @@ func TestPerTenantDefaultsFollowThePool(t *testing.T) {
 	c.Tenancy.MaxConnsPerTenant, c.Tenancy.QueuePerTenant = 3, 7
 	if c.PerTenantConns() != 3 || c.PerTenantQueue() != 7 {
 		t.Fatalf("set values: got %d and %d, want 3 and 7", c.PerTenantConns(), c.PerTenantQueue())
+	}
+}
+
+func TestTrustedProxiesAndHashSlots(t *testing.T) {
+	c := Default()
+	if n := c.Server.ProxyNets(); len(n) != 0 {
+		t.Errorf("default trusted proxies: got %v, want none", n)
+	}
+	if got, want := c.HashSlots(), runtime.NumCPU(); got != want {
+		t.Errorf("default hash slots: got %d, want one per CPU (%d)", got, want)
+	}
+	c.Server.TrustedProxies = []string{"10.0.0.0/8", "2001:db8::/32", "192.0.2.7/32"}
+	c.Auth.HashConcurrency = 3
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range c.Server.ProxyNets() {
+		got = append(got, n.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 2001:db8::/32 192.0.2.7/32" {
+		t.Errorf("proxy nets: got %q, want the three CIDRs", got)
+	}
+	if c.HashSlots() != 3 {
+		t.Errorf("hash slots when set: got %d, want 3", c.HashSlots())
 	}
 }
