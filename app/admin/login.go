@@ -94,7 +94,7 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	h.throttle.Succeed(key)
-	if err := h.sessions.Login(c, db, u); err != nil {
+	if err := h.sessions.Login(c, db, u, r.Secure); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, next)
@@ -108,7 +108,7 @@ func (h *Handler) loginPageFor(c echo.Context, r *webctx.Request, next string) (
 
 // logout ends the session (POST only, so no link or image can log anyone out).
 func (h *Handler) logout(c echo.Context, r *webctx.Request) error {
-	if err := h.sessions.Logout(c, r.DB); err != nil {
+	if err := h.sessions.Logout(c, r.DB, r.Secure); err != nil {
 		return err
 	}
 	b, err := h.page(c, r, "Logged out")

@@ -89,7 +89,8 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	t.Cleanup(probe.Close)
 	ts := httptest.NewUnstartedServer(web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
-		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, Ready: probe.Check,
+		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
+		Ready: probe.Check,
 	}))
 	ts.Listener = web.LimitPerClient(ts.Listener, cfg.Server.MaxConnsPerClient, log)
 	ts.Start()

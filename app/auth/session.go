@@ -45,8 +45,10 @@ func NewSessions(maxAge time.Duration) *Sessions {
 // Login starts a session for u with a token never seen before (so a token
 // planted before login is worthless after it), ends the request's previous
 // session, and records the login time. Expired sessions are swept here, so
-// the table stays as small as the number of live logins.
-func (s *Sessions) Login(c echo.Context, tx *gorm.DB, u models.User) error {
+// the table stays as small as the number of live logins. secure marks the
+// cookie Secure: the visitor came over TLS, directly or through a trusted
+// proxy (webctx.Request.Secure), which only the web layer can tell.
+func (s *Sessions) Login(c echo.Context, tx *gorm.DB, u models.User, secure bool) error {
 	now := s.Now()
 	if old := cookieToken(c); old != "" {
 		if err := models.DeleteSession(tx, hashToken(old)); err != nil {
@@ -71,7 +73,7 @@ func (s *Sessions) Login(c echo.Context, tx *gorm.DB, u models.User) error {
 	c.SetCookie(&http.Cookie{
 		Name: CookieName, Value: token, Path: "/",
 		Expires: expires, MaxAge: int(s.MaxAge / time.Second),
-		HttpOnly: true, Secure: c.IsTLS(), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	})
 	return nil
 }
@@ -94,7 +96,7 @@ func (s *Sessions) Current(c echo.Context, tx *gorm.DB) (models.Session, models.
 }
 
 // Logout deletes the request's session and tells the browser to forget it.
-func (s *Sessions) Logout(c echo.Context, tx *gorm.DB) error {
+func (s *Sessions) Logout(c echo.Context, tx *gorm.DB, secure bool) error {
 	if token := cookieToken(c); token != "" {
 		if err := models.DeleteSession(tx, hashToken(token)); err != nil {
 			return fmt.Errorf("log out: %w", err)
@@ -102,7 +104,7 @@ func (s *Sessions) Logout(c echo.Context, tx *gorm.DB) error {
 	}
 	c.SetCookie(&http.Cookie{
 		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: c.IsTLS(), SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	})
 	return nil
 }

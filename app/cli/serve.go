@@ -73,6 +73,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge,
 		Limits:         web.LimitsFrom(cfg),
 		TrustedOrigins: cfg.Server.TrustedOrigins,
+		TrustedProxies: cfg.Server.ProxyNets(),
 		Ready:          probe.Check,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

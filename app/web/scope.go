@@ -32,6 +32,7 @@ type sites struct {
 	resolver *tenant.Resolver
 	runner   *tenant.Runner
 	rates    *tenantRates // nil: no per-tenant rate limit
+	proxies  proxies      // whose forwarding headers are believed
 	// trustedOrigins may post forms besides the site itself (scheme://host).
 	trustedOrigins []string
 	maxFields      int // form fields a post may have; 0: no limit
@@ -47,7 +48,7 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		r := &webctx.Request{Site: webctx.Site{Name: site.Name, Schema: site.Schema}}
+		r := &webctx.Request{Site: webctx.Site{Name: site.Name, Schema: site.Schema}, Secure: s.proxies.secure(req)}
 		webctx.Set(c, r)
 		if s.rates != nil {
 			if err := s.rates.allow(site.Schema); err != nil {

@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 
@@ -37,6 +38,9 @@ type Deps struct {
 	// TrustedOrigins may post forms to every site besides the site itself
 	// (server.trusted_origins: scheme://host, lowercase).
 	TrustedOrigins []string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (server.trusted_proxies); none when empty.
+	TrustedProxies []*net.IPNet
 	// Ready checks the database for /readyz on a connection of its own (so
 	// it never queues behind visitors); nil pings the pool.
 	Ready func(context.Context) error
@@ -65,6 +69,7 @@ func New(d Deps) *echo.Echo {
 	e.HidePort = true
 	e.Renderer = renderer{views: d.Views}
 	e.HTTPErrorHandler = errorHandler(d.Views, d.Log)
+	e.IPExtractor = proxies{nets: d.TrustedProxies}.extractor()
 
 	e.Use(requestLog(d.Log))
 	e.Use(securityHeaders)
@@ -108,7 +113,8 @@ func newSites(d Deps) *sites {
 	if d.Limits.MaxConnsPerTenant > 0 {
 		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
 	}
-	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins, maxFields: d.Limits.MaxFields}
+	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins,
+		maxFields: d.Limits.MaxFields, proxies: proxies{nets: d.TrustedProxies}}
 	if d.Limits.RateLimit > 0 {
 		s.rates = newTenantRates(d.Limits.RateLimit)
 	}

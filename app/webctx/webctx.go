@@ -25,6 +25,10 @@ type Request struct {
 	DB *gorm.DB
 	// Site is the site the request is for.
 	Site Site
+	// Secure says the visitor reached the site over TLS, directly or through
+	// a trusted proxy (server.trusted_proxies): every cookie set for the
+	// request is then Secure.
+	Secure bool
 	// CSRF is the token forms must post back as csrfmiddlewaretoken.
 	CSRF string
 	// RotateCSRF gives the visitor a new CSRF token (and r.CSRF), as Django
