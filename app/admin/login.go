@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,9 +49,10 @@ func (h *Handler) loginForm(c echo.Context, r *webctx.Request) error {
 	return c.Render(http.StatusOK, "admin/login", p)
 }
 
-// login checks the credentials, counting failures per site, username and
-// client address; past the limit it refuses with 429 without checking, so
-// guessing gets no faster by trying harder.
+// login checks the credentials. Each check is first reserved with the
+// throttle (per site, username and client address, and per account across
+// addresses: see auth.Throttle), so a refused attempt costs no hash and
+// parallel requests get no more checks than the limits allow.
 func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 	username, password := c.FormValue("username"), c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
@@ -59,16 +61,6 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	p.Username = username
-
-	// The site's schema is only a key here, to keep tenants' counters apart.
-	key := auth.ThrottleKey(r.Site.Schema, username, clientAddr(c))
-	if wait, blocked := h.throttle.Blocked(key); blocked {
-		minutes := int(math.Ceil(wait.Minutes()))
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		p.Error = fmt.Sprintf("Too many failed login attempts for this account. Please try again in %s.",
-			plural(int64(minutes), "minute", "minutes"))
-		return c.Render(http.StatusTooManyRequests, "admin/login", p)
-	}
 	if username == "" || password == "" {
 		p.FieldErrors = fieldErrors{}
 		if username == "" {
@@ -80,24 +72,48 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 		return c.Render(http.StatusOK, "admin/login", p)
 	}
 
+	// The site's schema is only a key here, to keep tenants' counters apart.
+	attempt, err := h.throttle.Reserve(r.Site.Schema, username, clientAddr(c))
+	var throttled *auth.ThrottledError
+	if errors.As(err, &throttled) {
+		return h.renderThrottled(c, p, throttled.Wait)
+	}
+	if err != nil {
+		return err
+	}
+	defer attempt.Cancel() // no password checked after all: give the attempt back
+
 	db := r.DB
 	u, err := auth.Authenticate(db, username, password)
 	if err == nil && !u.IsStaff {
 		err = auth.ErrBadCredentials
 	}
 	if errors.Is(err, auth.ErrBadCredentials) {
-		h.throttle.Fail(key)
+		attempt.Fail()
 		p.Error = msgBadLogin
 		return c.Render(http.StatusOK, "admin/login", p)
 	}
 	if err != nil {
 		return err
 	}
-	h.throttle.Succeed(key)
+	attempt.Succeed()
 	if err := h.sessions.Login(c, db, u, r.Secure); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, next)
+}
+
+// renderThrottled answers an attempt the throttle refused: 429, with
+// Retry-After and the wait in words (minutes, or seconds when shorter).
+func (h *Handler) renderThrottled(c echo.Context, p loginPage, wait time.Duration) error {
+	seconds := int64(math.Ceil(wait.Seconds()))
+	c.Response().Header().Set("Retry-After", strconv.FormatInt(seconds, 10))
+	in := plural(seconds, "second", "seconds")
+	if seconds >= 60 {
+		in = plural(int64(math.Ceil(wait.Minutes())), "minute", "minutes")
+	}
+	p.Error = fmt.Sprintf("Too many failed login attempts for this account. Please try again in %s.", in)
+	return c.Render(http.StatusTooManyRequests, "admin/login", p)
 }
 
 func (h *Handler) loginPageFor(c echo.Context, r *webctx.Request, next string) (loginPage, error) {

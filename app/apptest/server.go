@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"polls/app/auth"
 	"polls/app/config"
 	"polls/app/database"
 	"polls/app/tenant"
@@ -44,6 +45,8 @@ type Options struct {
 	// Config changes the settings the server is built from (request limits);
 	// nil means config.yaml's defaults, as serve with no config file.
 	Config func(*config.Config)
+	// Throttle is the login throttle; nil means a new one, as serve's.
+	Throttle *auth.Throttle
 }
 
 // NewServer starts the application exactly as `polls serve` builds it.
@@ -90,7 +93,7 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	ts := httptest.NewUnstartedServer(web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
 		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
-		Ready: probe.Check,
+		Throttle: opts.Throttle, Ready: probe.Check,
 	}))
 	ts.Listener = web.LimitPerClient(ts.Listener, cfg.Server.MaxConnsPerClient, log)
 	ts.Start()

@@ -41,6 +41,9 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (server.trusted_proxies); none when empty.
 	TrustedProxies []*net.IPNet
+	// Throttle counts failed admin logins, shared by every tenant of the
+	// process; nil means auth.NewThrottle() (tests pass one with a clock).
+	Throttle *auth.Throttle
 	// Ready checks the database for /readyz on a connection of its own (so
 	// it never queues behind visitors); nil pings the pool.
 	Ready func(context.Context) error
@@ -89,7 +92,11 @@ func New(d Deps) *echo.Echo {
 
 	site := e.Group("", newSites(d).handle)
 	// One login throttle for the process, shared by every tenant's admin.
-	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: auth.NewThrottle()})
+	throttle := d.Throttle
+	if throttle == nil {
+		throttle = auth.NewThrottle()
+	}
+	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle})
 	registerRoutes(site, adm)
 	site.RouteNotFound("/*", appendSlash(e))
 	answerWrongMethods(e)
