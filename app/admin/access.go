@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -99,6 +100,14 @@ func clientAddr(c echo.Context) string {
 		return c.RealIP()
 	}
 	return echo.ExtractIPDirect()(c.Request())
+}
+
+// requestCtx is the request's context as the lifecycle bound it to r.DB: it
+// ends with the request's budget (server.request_timeout), so that a wait
+// for something other than the database, such as a hashing slot, ends
+// with it too.
+func requestCtx(r *webctx.Request) context.Context {
+	return r.DB.Statement.Context
 }
 
 // pathID reads the :id of an object's URL; anything but a positive number is

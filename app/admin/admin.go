@@ -7,6 +7,7 @@
 package admin
 
 import (
+	"runtime"
 	"time"
 
 	"polls/app/auth"
@@ -16,6 +17,7 @@ import (
 type Handler struct {
 	sessions *auth.Sessions
 	throttle *auth.Throttle
+	hasher   *auth.Hasher
 	now      func() time.Time
 }
 
@@ -23,6 +25,7 @@ type Handler struct {
 type Config struct {
 	SessionMaxAge time.Duration    // how long a login lasts; auth.DefaultMaxAge when zero
 	Throttle      *auth.Throttle   // shared by every tenant of the process; auth.NewThrottle() when nil
+	Hasher        *auth.Hasher     // shared by every tenant of the process; one slot per CPU when nil
 	Now           func() time.Time // the clock; time.Now when nil
 }
 
@@ -34,7 +37,10 @@ func New(cfg Config) *Handler {
 	if cfg.Throttle == nil {
 		cfg.Throttle = auth.NewThrottle()
 	}
+	if cfg.Hasher == nil {
+		cfg.Hasher = auth.NewHasher(runtime.NumCPU())
+	}
 	sessions := auth.NewSessions(cfg.SessionMaxAge)
 	sessions.Now = cfg.Now
-	return &Handler{sessions: sessions, throttle: cfg.Throttle, now: cfg.Now}
+	return &Handler{sessions: sessions, throttle: cfg.Throttle, hasher: cfg.Hasher, now: cfg.Now}
 }

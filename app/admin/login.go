@@ -83,8 +83,10 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 	}
 	defer attempt.Cancel() // no password checked after all: give the attempt back
 
+	// Authenticate gives the connection back (Checkpoint) before it waits
+	// for a hashing slot: the next query through r.DB opens a new one.
 	db := r.DB
-	u, err := auth.Authenticate(db, username, password)
+	u, err := h.hasher.Authenticate(requestCtx(r), db, r.Checkpoint, username, password)
 	if err == nil && !u.IsStaff {
 		err = auth.ErrBadCredentials
 	}

@@ -30,18 +30,23 @@ func (h *Handler) passwordChangeForm(c echo.Context, r *webctx.Request) error {
 
 // passwordChange sets the logged-in user's password after checking the old
 // one, and logs them out everywhere else: whoever knew the old password
-// loses their session with it.
+// loses their session with it. Both hashes (the old password's check, the
+// new one's hash) run after the connection is given back.
 func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
-	u, db := currentUser(c), r.DB
+	u, ctx := currentUser(c), requestCtx(r)
 	errs := fieldErrors{}
-	old := c.FormValue("old_password")
-	if old == "" {
-		errs.add("old_password", msgRequired)
-	} else if !auth.CheckPassword(u.Password, old) {
-		errs.add("old_password", msgOldPasswordWrong)
-	}
 	pw := checkNewPassword(errs, "new_password1", "new_password2",
 		c.FormValue("new_password1"), c.FormValue("new_password2"), u.Username, u.Email)
+	if err := r.Checkpoint(ctx); err != nil {
+		return err
+	}
+	if old := c.FormValue("old_password"); old == "" {
+		errs.add("old_password", msgRequired)
+	} else if ok, err := h.hasher.Check(ctx, u.Password, old); err != nil {
+		return err
+	} else if !ok {
+		errs.add("old_password", msgOldPasswordWrong)
+	}
 	if n := errs.count(); n > 0 {
 		b, err := h.page(c, r, "Password change", crumb{Label: "Password change"})
 		if err != nil {
@@ -49,7 +54,11 @@ func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 		}
 		return c.Render(http.StatusOK, "admin/password_change", passwordChangePage{base: b, Errors: errs, ErrorNote: errorNote(n)})
 	}
-	if err := setPassword(db, u.ID, pw, currentSession(c).Key); err != nil {
+	hash, err := h.hashPassword(r, pw)
+	if err != nil {
+		return err
+	}
+	if err := setPassword(r.DB, u.ID, hash, currentSession(c).Key); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/password_change/done/")
@@ -88,13 +97,22 @@ func checkNewPassword(errs fieldErrors, field1, field2, pw1, pw2, username, emai
 	return pw1
 }
 
-// setPassword hashes and stores a user's new password and ends their
-// sessions, all but keep (the current one, when users change their own).
-func setPassword(db *gorm.DB, userID int64, password, keep string) error {
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return err
+// hashPassword hashes a new password in one of the process's hashing
+// slots, after giving the request's connection back (r.Checkpoint), so no
+// connection waits on argon2id. What the request did before is committed
+// then: call it before writing anything that must commit with the password.
+func (h *Handler) hashPassword(r *webctx.Request, password string) (string, error) {
+	ctx := requestCtx(r)
+	if err := r.Checkpoint(ctx); err != nil {
+		return "", err
 	}
+	return h.hasher.Hash(ctx, password)
+}
+
+// setPassword stores a user's new password hash (from hashPassword) and
+// ends their sessions, all but keep (the current one, when users change
+// their own).
+func setPassword(db *gorm.DB, userID int64, hash, keep string) error {
 	if err := models.SetPassword(db, userID, hash); err != nil {
 		return err
 	}

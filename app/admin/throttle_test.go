@@ -45,12 +45,17 @@ func (s site) postAtOnce(t *testing.T, n int, form url.Values, header func(i int
 // once from one address get exactly 5 checked (a 200 with the form again);
 // the others are refused unchecked, and so is the right password after.
 func TestParallelWrongPasswordsGetOnlyTheLimit(t *testing.T) {
-	s := newSite(t)
+	hasher := auth.NewHasher(2)
+	srv := apptest.NewServerWith(t, apptest.Options{Hasher: hasher})
+	s := site{Tenant: apptest.NewTenant(t), srv: srv, client: srv.Client(t)}
 	s.addUser(t, superuser)
 	wrong := url.Values{"username": {superuser.name}, "password": {"not it"}}
 	got := s.postAtOnce(t, 30, wrong, func(int) http.Header { return nil })
 	if got[http.StatusOK] != 5 || got[http.StatusTooManyRequests] != 25 {
 		t.Fatalf("30 parallel wrong passwords: got %v, want 5 checked (200) and 25 refused (429)", got)
+	}
+	if hasher.Runs() != 5 {
+		t.Errorf("passwords checked: got %d, want 5", hasher.Runs())
 	}
 	resp, _ := s.post(t, "/admin/login/", url.Values{"username": {superuser.name}, "password": {superuser.password}})
 	if after, _ := strconv.Atoi(resp.Header.Get("Retry-After")); resp.StatusCode != http.StatusTooManyRequests || after < 840 || after > 900 {

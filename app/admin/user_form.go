@@ -88,7 +88,7 @@ func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	if errs.count() == 0 {
-		u.Password, err = auth.HashPassword(password)
+		u.Password, err = h.hashPassword(r, password)
 		if err != nil {
 			return err
 		}
@@ -141,6 +141,13 @@ func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
+	hash := ""
+	if errs.count() == 0 && password != "" {
+		// Hashed before anything is written: hashing commits what came before.
+		if hash, err = h.hashPassword(r, password); err != nil {
+			return err
+		}
+	}
 	if errs.count() == 0 {
 		err = db.Transaction(func(tx *gorm.DB) error { return models.SaveUser(tx, u) })
 		if errors.Is(err, models.ErrConflict) {
@@ -157,7 +164,7 @@ func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
 		if id == currentUser(c).ID {
 			keep = currentSession(c).Key
 		}
-		if err := setPassword(db, id, password, keep); err != nil {
+		if err := setPassword(db, id, hash, keep); err != nil {
 			return err
 		}
 	}

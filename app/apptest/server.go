@@ -47,6 +47,9 @@ type Options struct {
 	Config func(*config.Config)
 	// Throttle is the login throttle; nil means a new one, as serve's.
 	Throttle *auth.Throttle
+	// Hasher runs password hashes; nil means one with the settings' slots
+	// (auth.hash_concurrency), as serve's.
+	Hasher *auth.Hasher
 }
 
 // NewServer starts the application exactly as `polls serve` builds it.
@@ -88,12 +91,16 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	if opts.Config != nil {
 		opts.Config(&cfg)
 	}
+	hasher := opts.Hasher
+	if hasher == nil {
+		hasher = auth.NewHasher(cfg.HashSlots())
+	}
 	probe := &database.Probe{URL: home.URL}
 	t.Cleanup(probe.Close)
 	ts := httptest.NewUnstartedServer(web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
 		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
-		Throttle: opts.Throttle, Ready: probe.Check,
+		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check,
 	}))
 	ts.Listener = web.LimitPerClient(ts.Listener, cfg.Server.MaxConnsPerClient, log)
 	ts.Start()

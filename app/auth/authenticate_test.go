@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -10,6 +11,10 @@ import (
 	"polls/app/auth"
 	"polls/models"
 )
+
+// noRelease stands for webctx.Request.Checkpoint where the test's
+// transaction has nothing to give back.
+func noRelease(context.Context) error { return nil }
 
 // inTenant runs fn in a transaction scoped to tn's schema and commits.
 func inTenant(t *testing.T, tn apptest.Tenant, fn func(tx *gorm.DB)) {
@@ -40,7 +45,7 @@ func TestAuthenticate(t *testing.T) {
 		{"inactive", "bob", "right one", auth.ErrBadCredentials},
 	} {
 		inTenant(t, tn, func(tx *gorm.DB) {
-			u, err := auth.Authenticate(tx, tt.username, tt.password)
+			u, err := auth.NewHasher(1).Authenticate(context.Background(), tx, noRelease, tt.username, tt.password)
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("%s: got error %v, want %v", tt.name, err, tt.wantErr)
 			}
@@ -61,7 +66,7 @@ func TestAuthenticateUpgradesOldHashes(t *testing.T) {
 		}
 	})
 	inTenant(t, tn, func(tx *gorm.DB) {
-		if _, err := auth.Authenticate(tx, "carol", "right one"); err != nil {
+		if _, err := auth.NewHasher(1).Authenticate(context.Background(), tx, noRelease, "carol", "right one"); err != nil {
 			t.Fatalf("got %v, want the old hash accepted", err)
 		}
 	})

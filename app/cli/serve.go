@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"polls/app/auth"
 	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
@@ -74,6 +75,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		Limits:         web.LimitsFrom(cfg),
 		TrustedOrigins: cfg.Server.TrustedOrigins,
 		TrustedProxies: cfg.Server.ProxyNets(),
+		Hasher:         auth.NewHasher(cfg.HashSlots()),
 		Ready:          probe.Check,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
+	"polls/app/auth"
 	"polls/app/tenant"
 	"polls/models"
 	"polls/views"
@@ -120,6 +121,7 @@ func classify(err error) outcome {
 	var he *echo.HTTPError
 	var limited *limitError
 	var busy *tenant.BusyError
+	var hashBusy *auth.BusyError
 	switch {
 	case errors.As(err, &unknown):
 		return outcome{status: http.StatusNotFound, msg: unknown.Error()}
@@ -131,6 +133,9 @@ func classify(err error) outcome {
 		return outcome{status: limited.status, msg: limited.msg, retryAfter: limited.after, limit: limited.reason}
 	case errors.As(err, &busy):
 		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: busy.Reason}
+	case errors.As(err, &hashBusy):
+		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second,
+			limit: "every password hashing slot (auth.hash_concurrency) stayed in use"}
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
 		if m, ok := he.Message.(string); ok && he.Code < 500 && he.Internal == nil {

@@ -44,6 +44,9 @@ type Deps struct {
 	// Throttle counts failed admin logins, shared by every tenant of the
 	// process; nil means auth.NewThrottle() (tests pass one with a clock).
 	Throttle *auth.Throttle
+	// Hasher runs the admin's password hashes, a bounded number at once for
+	// the whole process (auth.hash_concurrency); nil means one per CPU.
+	Hasher *auth.Hasher
 	// Ready checks the database for /readyz on a connection of its own (so
 	// it never queues behind visitors); nil pings the pool.
 	Ready func(context.Context) error
@@ -96,7 +99,7 @@ func New(d Deps) *echo.Echo {
 	if throttle == nil {
 		throttle = auth.NewThrottle()
 	}
-	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle})
+	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle, Hasher: d.Hasher})
 	registerRoutes(site, adm)
 	site.RouteNotFound("/*", appendSlash(e))
 	answerWrongMethods(e)
