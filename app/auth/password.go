@@ -26,6 +26,11 @@ const (
 	argonSaltLen = 16
 )
 
+// HashMemory is the memory one hash or check holds while it runs, in bytes:
+// garbage the moment it ends, which the garbage collector must be told to
+// expect (see the serve command's memory limit).
+const HashMemory = argonMemory * 1024
+
 // hashPrefix is Django's Argon2PasswordHasher prefix: hashes are stored in
 // Django's encoding, so users can move between polls and Django.
 const hashPrefix = "argon2$argon2id$"
