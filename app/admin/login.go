@@ -102,6 +102,7 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 	if err := h.sessions.Login(c, db, u, r.Secure); err != nil {
 		return err
 	}
+	r.RotateCSRF() // as Django: a token seen before the login is worthless after it
 	return c.Redirect(http.StatusSeeOther, next)
 }
 

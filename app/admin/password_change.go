@@ -29,8 +29,8 @@ func (h *Handler) passwordChangeForm(c echo.Context, r *webctx.Request) error {
 }
 
 // passwordChange sets the logged-in user's password after checking the old
-// one, and logs them out everywhere else: whoever knew the old password
-// loses their session with it. Both hashes (the old password's check, the
+// one, logs them out everywhere else (whoever knew the old password loses
+// their session with it) and gives their own session a new key. Both hashes (the old password's check, the
 // new one's hash) run after the connection is given back.
 func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 	u, ctx := currentUser(c), requestCtx(r)
@@ -58,7 +58,12 @@ func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := setPassword(r.DB, u.ID, hash, currentSession(c).Key); err != nil {
+	// Every session of the user ends, this one too, which continues under a
+	// new key: a copy of its old token must not outlive the old password.
+	if err := setPassword(r.DB, u.ID, hash, ""); err != nil {
+		return err
+	}
+	if err := h.sessions.Rotate(c, r.DB, u, r.Secure); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/password_change/done/")

@@ -104,9 +104,9 @@ func TestCookiesAreSecureBehindATrustedTLSProxy(t *testing.T) {
 		}
 		page, login := s.loginVia(t, superuser, header)
 		session := setCookie(login, "sessionid")
-		for _, c := range []*http.Cookie{setCookie(page, "csrftoken"), session} {
+		for _, c := range []*http.Cookie{setCookie(page, "csrftoken"), session, setCookie(login, "csrftoken")} {
 			if c == nil {
-				t.Fatalf("X-Forwarded-Proto %q: got a cookie missing (login page's csrftoken, sessionid)", tt.proto)
+				t.Fatalf("X-Forwarded-Proto %q: got a cookie missing (login page's csrftoken, sessionid, login's new csrftoken)", tt.proto)
 			}
 			if c.Secure != tt.want {
 				t.Errorf("X-Forwarded-Proto %q: cookie %s got Secure=%v, want %v", tt.proto, c.Name, c.Secure, tt.want)
@@ -114,7 +114,7 @@ func TestCookiesAreSecureBehindATrustedTLSProxy(t *testing.T) {
 		}
 		h := header.Clone()
 		h.Set("Referer", "https://"+s.Domain+"/admin/")
-		csrf := setCookie(page, "csrftoken")
+		csrf := setCookie(login, "csrftoken")
 		resp, _ := s.send(t, http.MethodPost, "/admin/logout/", url.Values{"csrfmiddlewaretoken": {csrf.Value}}, h, csrf, session)
 		if c := setCookie(resp, "sessionid"); resp.StatusCode != http.StatusOK || c == nil || c.Secure != tt.want {
 			t.Errorf("X-Forwarded-Proto %q: logout got %d with sessionid cookie %v, want 200 and Secure=%v", tt.proto, resp.StatusCode, c, tt.want)

@@ -50,25 +50,45 @@ func NewSessions(maxAge time.Duration) *Sessions {
 // proxy (webctx.Request.Secure), which only the web layer can tell.
 func (s *Sessions) Login(c echo.Context, tx *gorm.DB, u models.User, secure bool) error {
 	now := s.Now()
-	if old := cookieToken(c); old != "" {
-		if err := models.DeleteSession(tx, hashToken(old)); err != nil {
-			return fmt.Errorf("log in %s: %w", u.Username, err)
-		}
-	}
 	if err := models.DeleteExpiredSessions(tx, now); err != nil {
 		return fmt.Errorf("log in %s: %w", u.Username, err)
 	}
-	token, err := newToken()
-	if err != nil {
-		return fmt.Errorf("log in %s: %w", u.Username, err)
-	}
-	expires := now.Add(s.MaxAge)
-	sess := models.Session{Key: hashToken(token), UserID: u.ID, ExpireDate: expires, CreatedAt: now}
-	if err := models.CreateSession(tx, sess); err != nil {
+	if err := s.start(c, tx, u, now, secure); err != nil {
 		return fmt.Errorf("log in %s: %w", u.Username, err)
 	}
 	if err := models.SetLastLogin(tx, u.ID, now); err != nil {
 		return fmt.Errorf("log in %s: %w", u.Username, err)
+	}
+	return nil
+}
+
+// Rotate gives u's current session a new token, as Django's
+// update_session_auth_hash does after a password change: the browser gets
+// the new cookie and stays logged in, while a copy of the old token (taken
+// before the change) no longer works.
+func (s *Sessions) Rotate(c echo.Context, tx *gorm.DB, u models.User, secure bool) error {
+	if err := s.start(c, tx, u, s.Now(), secure); err != nil {
+		return fmt.Errorf("rotate session of %s: %w", u.Username, err)
+	}
+	return nil
+}
+
+// start ends the request's session, if any, and starts a new one for u
+// under a fresh token, set as the cookie.
+func (s *Sessions) start(c echo.Context, tx *gorm.DB, u models.User, now time.Time, secure bool) error {
+	if old := cookieToken(c); old != "" {
+		if err := models.DeleteSession(tx, hashToken(old)); err != nil {
+			return err
+		}
+	}
+	token, err := newToken()
+	if err != nil {
+		return err
+	}
+	expires := now.Add(s.MaxAge)
+	sess := models.Session{Key: hashToken(token), UserID: u.ID, ExpireDate: expires, CreatedAt: now}
+	if err := models.CreateSession(tx, sess); err != nil {
+		return err
 	}
 	c.SetCookie(&http.Cookie{
 		Name: CookieName, Value: token, Path: "/",

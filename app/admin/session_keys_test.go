@@ -1,0 +1,57 @@
+package admin_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"polls/app/apptest"
+)
+
+// TestPasswordChangeGivesTheSessionANewKey: as Django's
+// update_session_auth_hash, changing one's password keeps one logged in
+// under a new session key; the old token, wherever it was copied to, is
+// refused.
+func TestPasswordChangeGivesTheSessionANewKey(t *testing.T) {
+	s := newSite(t).loggedInAs(t, staffUser)
+	old := s.cookie("sessionid")
+	s.postRedirect(t, "/admin/password_change/", url.Values{
+		"old_password": {staffUser.password}, "new_password1": {"fresh violet tree"}, "new_password2": {"fresh violet tree"},
+	})
+	if got := s.cookie("sessionid"); got == old || len(got) != 43 {
+		t.Fatalf("session cookie after the change: got %q, want a new 43-character token (was %q)", got, old)
+	}
+	if body := s.getOK(t, "/admin/"); !strings.Contains(visible(body), "Welcome, editor") {
+		t.Errorf("GET /admin/ with the new token: got no welcome in\n%s", body)
+	}
+	stale := s.browser(t)
+	stale.setCookie("sessionid", old)
+	if status, _ := stale.get(t, "/admin/"); status != http.StatusFound {
+		t.Errorf("GET /admin/ with the token from before the change: got %d, want 302 to login", status)
+	}
+	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 1 {
+		t.Errorf("sessions after the change: got %d, want 1 (the new one)", n)
+	}
+}
+
+// TestLoginRotatesTheCSRFToken: as Django, logging in gives a new CSRF
+// token, so a token seen before the login cannot forge a form after it.
+func TestLoginRotatesTheCSRFToken(t *testing.T) {
+	s := newSite(t)
+	s.addUser(t, superuser)
+	before := apptest.CSRF(t, s.client, s.Domain, "/admin/login/")
+	s.login(t, superuser)
+	after := s.cookie("csrftoken")
+	if after == before || len(after) != 43 {
+		t.Fatalf("csrftoken after login: got %q, want a new 43-character token (was %q)", after, before)
+	}
+	resp, _ := apptest.Post(t, s.client, s.Domain, "/admin/logout/", url.Values{"csrfmiddlewaretoken": {before}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("logout with the token from before the login: got %d, want 403", resp.StatusCode)
+	}
+	resp, _ = apptest.Post(t, s.client, s.Domain, "/admin/logout/", url.Values{"csrfmiddlewaretoken": {after}})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("logout with the new token: got %d, want 200", resp.StatusCode)
+	}
+}
