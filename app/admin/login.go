@@ -6,7 +6,9 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -61,14 +63,11 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	p.Username = username
-	if username == "" || password == "" {
-		p.FieldErrors = fieldErrors{}
-		if username == "" {
-			p.FieldErrors.add("username", msgRequired)
+	if errs := loginFieldErrors(username, password); errs.count() > 0 {
+		if len(errs["username"]) > 0 {
+			p.Username = "" // nothing worth showing again
 		}
-		if password == "" {
-			p.FieldErrors.add("password", msgRequired)
-		}
+		p.FieldErrors = errs
 		return c.Render(http.StatusOK, "admin/login", p)
 	}
 
@@ -117,6 +116,33 @@ func (h *Handler) renderThrottled(c echo.Context, p loginPage, wait time.Duratio
 	}
 	p.Error = fmt.Sprintf("Too many failed login attempts for this account. Please try again in %s.", in)
 	return c.Render(http.StatusTooManyRequests, "admin/login", p)
+}
+
+// Messages for text no query may carry: PostgreSQL cannot store NUL nor
+// invalid UTF-8 and fails the whole statement (a 500), so the login form
+// refuses them first. The first is Django's (ProhibitNullCharactersValidator);
+// Django never sees invalid UTF-8 (it decodes with replacement characters).
+const (
+	msgLoginNullCharacters = "Null characters are not allowed."
+	msgLoginInvalidText    = "Enter valid text: this value is not valid UTF-8."
+)
+
+// loginFieldErrors checks the login form's two fields before anything else
+// looks at them: required, and text PostgreSQL can take. None of this checks
+// a password, so none of it counts against the throttle.
+func loginFieldErrors(username, password string) fieldErrors {
+	errs := fieldErrors{}
+	for _, f := range []struct{ name, value string }{{"username", username}, {"password", password}} {
+		switch {
+		case f.value == "":
+			errs.add(f.name, msgRequired)
+		case strings.IndexByte(f.value, 0) >= 0:
+			errs.add(f.name, msgLoginNullCharacters)
+		case !utf8.ValidString(f.value):
+			errs.add(f.name, msgLoginInvalidText)
+		}
+	}
+	return errs
 }
 
 func (h *Handler) loginPageFor(c echo.Context, r *webctx.Request, next string) (loginPage, error) {
