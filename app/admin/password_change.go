@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"polls/app/auth"
 	"polls/app/webctx"
@@ -29,9 +28,9 @@ func (h *Handler) passwordChangeForm(c echo.Context, r *webctx.Request) error {
 }
 
 // passwordChange sets the logged-in user's password after checking the old
-// one, logs them out everywhere else (whoever knew the old password loses
-// their session with it) and gives their own session a new key. Both hashes (the old password's check, the
-// new one's hash) run after the connection is given back.
+// one (see replacePassword for the sessions). Both hashes, the old
+// password's check and the new one's hash, run after the connection is
+// given back.
 func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 	u, ctx := currentUser(c), requestCtx(r)
 	errs := fieldErrors{}
@@ -58,12 +57,7 @@ func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	// Every session of the user ends, this one too, which continues under a
-	// new key: a copy of its old token must not outlive the old password.
-	if err := setPassword(r.DB, u.ID, hash, ""); err != nil {
-		return err
-	}
-	if err := h.sessions.Rotate(c, r.DB, u, r.Secure); err != nil {
+	if err := h.replacePassword(c, r, u.ID, hash); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/password_change/done/")
@@ -114,12 +108,25 @@ func (h *Handler) hashPassword(r *webctx.Request, password string) (string, erro
 	return h.hasher.Hash(ctx, password)
 }
 
-// setPassword stores a user's new password hash (from hashPassword) and
-// ends their sessions, all but keep (the current one, when users change
-// their own).
-func setPassword(db *gorm.DB, userID int64, hash, keep string) error {
-	if err := models.SetPassword(db, userID, hash); err != nil {
+// replacePassword stores a user's new password hash (from hashPassword) and
+// ends every session of theirs: whoever knew the old password loses their
+// session with it. Users changing their own keep theirs under a new key,
+// as Django's update_session_auth_hash does, so a copy of the old token
+// does not outlive the old password either.
+func (h *Handler) replacePassword(c echo.Context, r *webctx.Request, userID int64, hash string) error {
+	if err := models.SetPassword(r.DB, userID, hash); err != nil {
 		return err
 	}
-	return models.DeleteUserSessions(db, userID, keep)
+	if err := models.DeleteUserSessions(r.DB, userID, ""); err != nil {
+		return err
+	}
+	if currentUser(c).ID != userID {
+		return nil
+	}
+	sess, err := h.sessions.Rotate(c, r.DB, currentSession(c), r.Secure)
+	if err != nil {
+		return err
+	}
+	c.Set(sessionKey, sess) // a message for the next page goes to the new session
+	return nil
 }

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +33,44 @@ func TestPasswordChangeGivesTheSessionANewKey(t *testing.T) {
 	}
 	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 1 {
 		t.Errorf("sessions after the change: got %d, want 1 (the new one)", n)
+	}
+}
+
+// TestOwnPasswordChangedOnTheUserFormGivesANewKey: a superuser setting
+// their own password on the user form is treated like the password change
+// page: a new session key, the old token and the admin's other sessions
+// refused, the next page's message kept, another user's session untouched.
+func TestOwnPasswordChangedOnTheUserFormGivesANewKey(t *testing.T) {
+	s := newSite(t).loggedInAs(t, superuser)
+	id := s.scalar(t, "SELECT id FROM auth_user WHERE username = ?", superuser.name)
+	elsewhere := s.browser(t)
+	elsewhere.login(t, superuser)
+	editor := s.browser(t).loggedInAs(t, staffUser)
+	old := s.cookie("sessionid")
+	s.postRedirect(t, fmt.Sprintf("/admin/auth/user/%d/change/", id), url.Values{
+		"username": {superuser.name}, "email": {"admin@example.com"}, "is_active": {"on"}, "is_staff": {"on"}, "is_superuser": {"on"},
+		"password1": {"fresh violet tree"}, "password2": {"fresh violet tree"},
+	})
+	if got := s.cookie("sessionid"); got == old || len(got) != 43 {
+		t.Fatalf("session cookie after the change: got %q, want a new 43-character token (was %q)", got, old)
+	}
+	if got := message(s.getOK(t, "/admin/auth/user/")); !strings.Contains(got, "was changed successfully") {
+		t.Errorf("message after the change: got %q, want the change confirmed", got)
+	}
+	stale := s.browser(t)
+	stale.setCookie("sessionid", old)
+	for _, tt := range []struct {
+		name    string
+		browser site
+		want    int
+	}{
+		{"the old token", stale, http.StatusFound},
+		{"the admin's other browser", elsewhere, http.StatusFound},
+		{"another user", editor, http.StatusOK},
+	} {
+		if status, _ := tt.browser.get(t, "/admin/"); status != tt.want {
+			t.Errorf("GET /admin/ with %s: got %d, want %d", tt.name, status, tt.want)
+		}
 	}
 }
 

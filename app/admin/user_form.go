@@ -160,11 +160,7 @@ func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
 		return h.renderUserChange(c, r, old, u, errs)
 	}
 	if password != "" {
-		keep := ""
-		if id == currentUser(c).ID {
-			keep = currentSession(c).Key
-		}
-		if err := setPassword(db, id, hash, keep); err != nil {
+		if err := h.replacePassword(c, r, id, hash); err != nil {
 			return err
 		}
 	}

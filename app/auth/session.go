@@ -53,7 +53,7 @@ func (s *Sessions) Login(c echo.Context, tx *gorm.DB, u models.User, secure bool
 	if err := models.DeleteExpiredSessions(tx, now); err != nil {
 		return fmt.Errorf("log in %s: %w", u.Username, err)
 	}
-	if err := s.start(c, tx, u, now, secure); err != nil {
+	if _, err := s.start(c, tx, models.Session{UserID: u.ID}, now, secure); err != nil {
 		return fmt.Errorf("log in %s: %w", u.Username, err)
 	}
 	if err := models.SetLastLogin(tx, u.ID, now); err != nil {
@@ -62,40 +62,42 @@ func (s *Sessions) Login(c echo.Context, tx *gorm.DB, u models.User, secure bool
 	return nil
 }
 
-// Rotate gives u's current session a new token, as Django's
+// Rotate moves the request's session cur to a new token, as Django's
 // update_session_auth_hash does after a password change: the browser gets
-// the new cookie and stays logged in, while a copy of the old token (taken
-// before the change) no longer works.
-func (s *Sessions) Rotate(c echo.Context, tx *gorm.DB, u models.User, secure bool) error {
-	if err := s.start(c, tx, u, s.Now(), secure); err != nil {
-		return fmt.Errorf("rotate session of %s: %w", u.Username, err)
+// the new cookie and stays logged in (its pending message too), while a
+// copy of the old token, taken before the change, no longer works. It
+// returns the new session.
+func (s *Sessions) Rotate(c echo.Context, tx *gorm.DB, cur models.Session, secure bool) (models.Session, error) {
+	next := models.Session{UserID: cur.UserID, Flash: cur.Flash, FlashLevel: cur.FlashLevel}
+	sess, err := s.start(c, tx, next, s.Now(), secure)
+	if err != nil {
+		return sess, fmt.Errorf("rotate session: %w", err)
 	}
-	return nil
+	return sess, nil
 }
 
-// start ends the request's session, if any, and starts a new one for u
-// under a fresh token, set as the cookie.
-func (s *Sessions) start(c echo.Context, tx *gorm.DB, u models.User, now time.Time, secure bool) error {
+// start ends the request's session, if any, and stores sess (its user and
+// message) under a fresh token, set as the cookie.
+func (s *Sessions) start(c echo.Context, tx *gorm.DB, sess models.Session, now time.Time, secure bool) (models.Session, error) {
 	if old := cookieToken(c); old != "" {
 		if err := models.DeleteSession(tx, hashToken(old)); err != nil {
-			return err
+			return sess, err
 		}
 	}
 	token, err := newToken()
 	if err != nil {
-		return err
+		return sess, err
 	}
-	expires := now.Add(s.MaxAge)
-	sess := models.Session{Key: hashToken(token), UserID: u.ID, ExpireDate: expires, CreatedAt: now}
+	sess.Key, sess.CreatedAt, sess.ExpireDate = hashToken(token), now, now.Add(s.MaxAge)
 	if err := models.CreateSession(tx, sess); err != nil {
-		return err
+		return sess, err
 	}
 	c.SetCookie(&http.Cookie{
 		Name: CookieName, Value: token, Path: "/",
-		Expires: expires, MaxAge: int(s.MaxAge / time.Second),
+		Expires: sess.ExpireDate, MaxAge: int(s.MaxAge / time.Second),
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	})
-	return nil
+	return sess, nil
 }
 
 // Current returns the request's live session and its user, or ErrNoSession.
