@@ -92,9 +92,10 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientAddr is the address the login throttle counts failures for: the
-// direct peer, unless the server was configured to trust a proxy's headers
-// (a forged X-Forwarded-For must not buy fresh attempts).
+// clientAddr is the address the login throttle counts attempts for: what
+// the server's IPExtractor says (app/web sets one that believes
+// X-Forwarded-For only from server.trusted_proxies), or the direct peer
+// where none is set, so that a forged header never buys fresh attempts.
 func clientAddr(c echo.Context) string {
 	if c.Echo().IPExtractor != nil {
 		return c.RealIP()

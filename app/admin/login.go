@@ -75,7 +75,7 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 	attempt, err := h.throttle.Reserve(r.Site.Schema, username, clientAddr(c))
 	var throttled *auth.ThrottledError
 	if errors.As(err, &throttled) {
-		return h.renderThrottled(c, p, throttled.Wait)
+		return renderThrottled(c, p, throttled.Wait)
 	}
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 
 // renderThrottled answers an attempt the throttle refused: 429, with
 // Retry-After and the wait in words (minutes, or seconds when shorter).
-func (h *Handler) renderThrottled(c echo.Context, p loginPage, wait time.Duration) error {
+func renderThrottled(c echo.Context, p loginPage, wait time.Duration) error {
 	seconds := int64(math.Ceil(wait.Seconds()))
 	c.Response().Header().Set("Retry-After", strconv.FormatInt(seconds, 10))
 	in := plural(seconds, "second", "seconds")
