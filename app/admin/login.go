@@ -6,9 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -118,29 +116,17 @@ func renderThrottled(c echo.Context, p loginPage, wait time.Duration) error {
 	return c.Render(http.StatusTooManyRequests, "admin/login", p)
 }
 
-// Messages for text no query may carry: PostgreSQL cannot store NUL nor
-// invalid UTF-8 and fails the whole statement (a 500), so the login form
-// refuses them first. The first is Django's (ProhibitNullCharactersValidator);
-// Django never sees invalid UTF-8 (it decodes with replacement characters).
-const (
-	msgLoginNullCharacters = "Null characters are not allowed."
-	msgLoginInvalidText    = "Enter valid text: this value is not valid UTF-8."
-)
-
 // loginFieldErrors checks the login form's two fields before anything else
-// looks at them: required, and text PostgreSQL can take. None of this checks
-// a password, so none of it counts against the throttle.
+// looks at them: required, and text PostgreSQL can take (textProblem). None
+// of this checks a password, so none of it counts against the throttle.
 func loginFieldErrors(username, password string) fieldErrors {
 	errs := fieldErrors{}
 	for _, f := range []struct{ name, value string }{{"username", username}, {"password", password}} {
-		switch {
-		case f.value == "":
+		if f.value == "" {
 			errs.add(f.name, msgRequired)
-		case strings.IndexByte(f.value, 0) >= 0:
-			errs.add(f.name, msgLoginNullCharacters)
-		case !utf8.ValidString(f.value):
-			errs.add(f.name, msgLoginInvalidText)
+			continue
 		}
+		validText(errs, f.name, f.value)
 	}
 	return errs
 }
