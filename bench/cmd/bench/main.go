@@ -23,8 +23,8 @@ import (
 	"time"
 
 	"polls/app/embeddedpg"
-	"polls/internal/pgbouncer"
 	"polls/bench/load"
+	"polls/internal/pgbouncer"
 )
 
 type options struct {
