@@ -70,7 +70,9 @@ func TestOddSearchesAreSearchedLiterally(t *testing.T) {
 		{`'`, []string{`It's "quoted"?`, `x'); DROP TABLE polls_question; --?`}},
 		{`"quoted"`, []string{`It's "quoted"?`}},
 		{"🍕", []string{`🍕 or 🍣?`}},
-		{"ελληνικά", []string{`Ελληνικά;`}},
+		// Same case: folding non-ASCII case depends on the database's locale
+		// (the tests' private cluster uses C, which folds ASCII only).
+		{"Ελληνικά", []string{`Ελληνικά;`}},
 		{"DROP TABLE", []string{`x'); DROP TABLE polls_question; --?`}},
 		{"\u200b", nil},
 		{"\ufeff\U0010fffd", nil},
