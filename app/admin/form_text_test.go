@@ -136,3 +136,14 @@ func TestUnusualButValidQuestionInput(t *testing.T) {
 	s.getOK(t, "/admin/polls/question/")
 	s.noErrorLogged(t)
 }
+
+// TestNulAndInvalidUTF8InPasswordChangeAreFieldErrors: the password change
+// form refuses text no password may hold, field by field, and changes nothing.
+func TestNulAndInvalidUTF8InPasswordChangeAreFieldErrors(t *testing.T) {
+	s := newSite(t).loggedInAs(t, staffUser)
+	s.postForm(t, "/admin/password_change/", url.Values{
+		"old_password": {staffUser.password + "\x00"}, "new_password1": {"\x00\x00\x00\x00\x00\x00\x00\x00"}, "new_password2": {"fresh\xffmeadow 42"},
+	}, []string{nulMessage, nulMessage, utf8Message}) // in the form's order: old, new, again
+	s.browser(t).login(t, staffUser) // the password is unchanged
+	s.noErrorLogged(t)
+}

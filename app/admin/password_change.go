@@ -34,13 +34,18 @@ func (h *Handler) passwordChangeForm(c echo.Context, r *webctx.Request) error {
 func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 	u, ctx := currentUser(c), requestCtx(r)
 	errs := fieldErrors{}
-	pw := checkNewPassword(errs, "new_password1", "new_password2",
-		c.FormValue("new_password1"), c.FormValue("new_password2"), u.Username, u.Email)
+	pw1, pw2 := c.FormValue("new_password1"), c.FormValue("new_password2")
+	pw := ""
+	if ok1, ok2 := validText(errs, "new_password1", pw1), validText(errs, "new_password2", pw2); ok1 && ok2 {
+		pw = checkNewPassword(errs, "new_password1", "new_password2", pw1, pw2, u.Username, u.Email)
+	}
 	if err := r.Checkpoint(ctx); err != nil {
 		return err
 	}
 	if old := c.FormValue("old_password"); old == "" {
 		errs.add("old_password", msgRequired)
+	} else if !validText(errs, "old_password", old) {
+		// its message is added; a password with NUL was never set
 	} else if ok, err := h.hasher.Check(ctx, u.Password, old); err != nil {
 		return err
 	} else if !ok {
