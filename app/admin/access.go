@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -111,11 +110,11 @@ func requestCtx(r *webctx.Request) context.Context {
 	return r.DB.Statement.Context
 }
 
-// pathID reads the :id of an object's URL; anything but a positive number is
-// a page that does not exist.
+// pathID reads the :id of an object's URL (webctx.ParseID); anything else
+// is a page that does not exist.
 func pathID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := webctx.ParseID(c.Param("id"))
+	if !ok {
 		return 0, echo.ErrNotFound
 	}
 	return id, nil

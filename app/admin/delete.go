@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/labstack/echo/v4"
 
 	"polls/app/webctx"
@@ -62,8 +60,8 @@ func parseIDs(values []string) []int64 {
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, v := range values {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 || seen[id] {
+		id, ok := webctx.ParseID(v)
+		if !ok || seen[id] {
 			continue
 		}
 		seen[id] = true

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/webctx"
 	"polls/models"
 )
 
@@ -88,9 +88,9 @@ func readQuestionForm(form url.Values, q models.Question) (questionInput, error)
 	for i, raw := range form["choice_text"] {
 		r := choiceRow{Text: strings.TrimSpace(raw)}
 		if i < len(ids) && strings.TrimSpace(ids[i]) != "" {
-			id, err := strconv.ParseInt(strings.TrimSpace(ids[i]), 10, 64)
+			id, valid := webctx.ParseID(strings.TrimSpace(ids[i]))
 			ch, ok := existing[id]
-			if err != nil || !ok {
+			if !valid || !ok {
 				return in, errForeignChoice
 			}
 			r.ID, r.Votes, r.Delete = id, ch.Votes, deleted[id]

@@ -20,8 +20,8 @@ const noChoiceMessage = "You didn't select a choice."
 // back with the tutorial's message, and nothing is counted. A vote that counts
 // is one UPDATE: the question is read only to send the form back.
 func (h *Handlers) Vote(c echo.Context, r *webctx.Request) error {
-	questionID, okQuestion := parseID(c.Param("id"))
-	choiceID, okChoice := parseID(c.FormValue("choice"))
+	questionID, okQuestion := webctx.ParseID(c.Param("id"))
+	choiceID, okChoice := webctx.ParseID(c.FormValue("choice"))
 	if okQuestion && okChoice {
 		err := models.Vote(r.DB, questionID, choiceID, h.now())
 		if err == nil {

@@ -61,3 +61,20 @@ func TestHandleRefusesToRunOutsideTheLifecycle(t *testing.T) {
 		})
 	}
 }
+
+func TestParseIDIsDjangosIntConverter(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1", 1, true}, {"007", 7, true}, {"0", 0, true}, {"9223372036854775807", 9223372036854775807, true},
+		{"", 0, false}, {"+1", 0, false}, {"-1", 0, false}, {" 1", 0, false}, {"1x", 0, false},
+		{"9223372036854775808", 0, false}, {"١", 0, false},
+	} {
+		got, ok := webctx.ParseID(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseID(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
