@@ -43,7 +43,7 @@ func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 			if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
 				status = http.StatusSeeOther // the browser follows with a GET of the login page
 			}
-			return c.Redirect(status, "/admin/login/?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			return c.Redirect(status, pathLogin+"?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
 		if err != nil {
 			return err
@@ -79,7 +79,7 @@ func currentSession(c echo.Context) models.Session {
 // safeNext returns next if it is a path on this site, else the admin index:
 // a login link must never be able to send someone to another site.
 func safeNext(next string) string {
-	const home = "/admin/"
+	const home = pathIndex
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
 		strings.ContainsAny(next, "\\\r\n\t") {
 		return home

@@ -10,8 +10,6 @@ import (
 	"polls/models"
 )
 
-const choiceListPath = "/admin/polls/choice/"
-
 // choiceList lists every choice with its question; a choice is edited inline
 // on its question's page, where its link leads.
 func (h *Handler) choiceList(c echo.Context, r *webctx.Request) error {
@@ -26,7 +24,7 @@ func (h *Handler) choiceList(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, pages := paginate(q, choiceListPath, total)
+	cur, pages := paginate(q, pathChoices, total)
 	if cur != want {
 		if rows, total, err = models.AdminChoices(db, (cur-1)*perPage, perPage); err != nil {
 			return err

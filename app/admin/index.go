@@ -35,13 +35,13 @@ type recentEntry struct {
 func apps(superuser bool) []appEntry {
 	var as []appEntry
 	if superuser {
-		as = append(as, appEntry{Label: "Authentication and Authorization", URL: "/admin/auth/", Models: []modelEntry{
-			{Label: "Users", URL: "/admin/auth/user/", AddURL: "/admin/auth/user/add/"},
+		as = append(as, appEntry{Label: "Authentication and Authorization", URL: pathAuthApp, Models: []modelEntry{
+			{Label: "Users", URL: pathUsers, AddURL: pathUserAdd},
 		}})
 	}
-	return append(as, appEntry{Label: "Polls", URL: "/admin/polls/", Models: []modelEntry{
-		{Label: "Choices", URL: "/admin/polls/choice/"},
-		{Label: "Questions", URL: "/admin/polls/question/", AddURL: "/admin/polls/question/add/"},
+	return append(as, appEntry{Label: "Polls", URL: pathPollsApp, Models: []modelEntry{
+		{Label: "Choices", URL: pathChoices},
+		{Label: "Questions", URL: pathQuestions, AddURL: pathQuestionAdd},
 	}})
 }
 
@@ -72,7 +72,7 @@ func (h *Handler) appIndex(app string) webctx.HandlerFunc {
 		}
 		p := indexPage{base: b}
 		for _, a := range apps(b.IsSuperuser) {
-			if a.URL == "/admin/"+app+"/" {
+			if a.URL == pathIndex+app+"/" {
 				p.Apps = append(p.Apps, a)
 			}
 		}
@@ -101,11 +101,11 @@ func describeAction(a models.AdminAction, superuser bool) recentEntry {
 	path := ""
 	switch a.ContentType {
 	case ctQuestion:
-		e.Type, path = "Question", "/admin/polls/question/"
+		e.Type, path = "Question", pathQuestions
 	case ctUser:
 		e.Type = "User"
 		if superuser {
-			path = "/admin/auth/user/"
+			path = pathUsers
 		}
 	}
 	if path != "" && a.ActionFlag != models.ActionDeletion {

@@ -146,6 +146,6 @@ func (h *Handler) logout(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	b.Crumbs = []crumb{{"Home", "/admin/"}}
+	b.Crumbs = []crumb{{"Home", pathIndex}}
 	return c.Render(http.StatusOK, "admin/logged_out", b)
 }

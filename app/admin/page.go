@@ -26,10 +26,10 @@ type crumb struct{ Label, URL string }
 
 // Breadcrumbs shared by several pages.
 var (
-	crumbPolls     = crumb{"Polls", "/admin/polls/"}
-	crumbQuestions = crumb{"Questions", "/admin/polls/question/"}
-	crumbAuth      = crumb{"Authentication and Authorization", "/admin/auth/"}
-	crumbUsers     = crumb{"Users", "/admin/auth/user/"}
+	crumbPolls     = crumb{"Polls", pathPollsApp}
+	crumbQuestions = crumb{"Questions", pathQuestions}
+	crumbAuth      = crumb{"Authentication and Authorization", pathAuthApp}
+	crumbUsers     = crumb{"Users", pathUsers}
 )
 
 // page builds the common part of a page and hands over the session's
@@ -37,7 +37,7 @@ var (
 func (h *Handler) page(c echo.Context, r *webctx.Request, title string, crumbs ...crumb) (base, error) {
 	b := base{Page: views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF}}
 	if len(crumbs) > 0 {
-		b.Crumbs = append([]crumb{{"Home", "/admin/"}}, crumbs...)
+		b.Crumbs = append([]crumb{{"Home", pathIndex}}, crumbs...)
 	}
 	u := currentUser(c)
 	if u.ID == 0 {

@@ -65,7 +65,7 @@ func (h *Handler) passwordChange(c echo.Context, r *webctx.Request) error {
 	if err := h.replacePassword(c, r, u.ID, hash); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/password_change/done/")
+	return c.Redirect(http.StatusSeeOther, pathPasswordDone)
 }
 
 func (h *Handler) passwordChangeDone(c echo.Context, r *webctx.Request) error {

@@ -102,5 +102,5 @@ func (h *Handler) questionDelete(c echo.Context, r *webctx.Request) error {
 	if err := h.logDeletions(c, r, []models.Question{q}); err != nil {
 		return err
 	}
-	return redirectWith(c, r, questionListPath, "success", "The question "+quoted(q.QuestionText)+" was deleted successfully.")
+	return redirectWith(c, r, pathQuestions, "success", "The question "+quoted(q.QuestionText)+" was deleted successfully.")
 }

@@ -10,8 +10,6 @@ import (
 	"polls/models"
 )
 
-const questionAddPath = "/admin/polls/question/add/"
-
 // extraChoiceRows is how many blank choice rows a form offers, Django's extra = 3.
 const extraChoiceRows = 3
 
@@ -42,7 +40,7 @@ func (h *Handler) questionAddForm(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	return c.Render(http.StatusOK, "admin/question_form", questionFormPage{
-		base: b, Adding: true, Action: questionAddPath,
+		base: b, Adding: true, Action: pathQuestionAdd,
 		PubDate: dateTimeValue(h.now()), Choices: blankRows(nil),
 	})
 }
@@ -64,7 +62,7 @@ func (h *Handler) questionAdd(c echo.Context, r *webctx.Request) error {
 			return err
 		}
 		return c.Render(http.StatusOK, "admin/question_form", questionFormPage{
-			base: b, Adding: true, Action: questionAddPath, QuestionText: in.text, PubDate: in.pubDate,
+			base: b, Adding: true, Action: pathQuestionAdd, QuestionText: in.text, PubDate: in.pubDate,
 			Choices: in.rows, Errors: in.errs, ErrorNote: errorNote(in.errorCount()),
 		})
 	}
@@ -133,19 +131,19 @@ func (h *Handler) renderChange(c echo.Context, r *webctx.Request, q models.Quest
 	if err != nil {
 		return err
 	}
-	p.base, p.Action, p.DeleteURL = b, questionChangeURL(q.ID), questionListPath+itoa(q.ID)+"/delete/"
+	p.base, p.Action, p.DeleteURL = b, questionChangeURL(q.ID), pathQuestions+itoa(q.ID)+"/delete/"
 	return c.Render(http.StatusOK, "admin/question_form", p)
 }
 
 // afterSave goes where the button pressed asks, with Django's confirmation.
 func afterSave(c echo.Context, r *webctx.Request, form url.Values, q models.Question, verb string) error {
 	msg := "The question " + quoted(q.QuestionText) + " was " + verb + " successfully."
-	to := questionListPath
+	to := pathQuestions
 	switch {
 	case form.Has("_continue"):
 		to, msg = questionChangeURL(q.ID), msg+" You may edit it again below."
 	case form.Has("_addanother"):
-		to, msg = questionAddPath, msg+" You may add another question below."
+		to, msg = pathQuestionAdd, msg+" You may add another question below."
 	}
 	return redirectWith(c, r, to, "success", msg)
 }

@@ -10,8 +10,6 @@ import (
 	"polls/models"
 )
 
-const questionListPath = "/admin/polls/question/"
-
 // dateFilters are the choices of the "By date published" filter, Django's.
 var dateFilters = []struct{ value, label string }{
 	{"", "Any date"}, {"today", "Today"}, {"past_7_days", "Past 7 days"},
@@ -49,7 +47,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	cols, sorted, desc := sortColumns(q, questionListPath,
+	cols, sorted, desc := sortColumns(q, pathQuestions,
 		[]string{"Question text", "Date published", "Published recently?"}, map[int]bool{1: true, 2: true, 3: true})
 	mq := models.QuestionQuery{Search: q.get("q"), Desc: desc}
 	mq.From, mq.To = dateRange(q.get("pub_date"), h.now())
@@ -66,7 +64,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, pages := paginate(q, questionListPath, total)
+	cur, pages := paginate(q, pathQuestions, total)
 	if cur != want { // a page past the end: show the last one
 		mq.Offset = (cur - 1) * perPage
 		if qs, total, err = models.AdminQuestions(db, mq); err != nil {
@@ -76,7 +74,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 
 	p := changeList{
 		base: b, Heading: "Select question to change",
-		AddURL: "/admin/polls/question/add/", AddLabel: "Add question",
+		AddURL: pathQuestionAdd, AddLabel: "Add question",
 		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Columns: cols, Pages: pages,
 		Selectable: true, ActionLabel: "Delete selected questions",
 		FormAction: c.Request().URL.RequestURI(), Count: plural(total, "question", "questions"),
@@ -89,7 +87,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	group := filterGroup{Title: "By date published"}
 	for _, f := range dateFilters {
 		group.Choices = append(group.Choices, filterChoice{
-			Label: f.label, URL: q.with(questionListPath, "pub_date", f.value), Selected: q.get("pub_date") == f.value,
+			Label: f.label, URL: q.with(pathQuestions, "pub_date", f.value), Selected: q.get("pub_date") == f.value,
 		})
 	}
 	p.Filters = []filterGroup{group}
@@ -104,4 +102,4 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	return c.Render(http.StatusOK, "admin/change_list", p)
 }
 
-func questionChangeURL(id int64) string { return questionListPath + itoa(id) + "/change/" }
+func questionChangeURL(id int64) string { return link(pathQuestionChange, id) }

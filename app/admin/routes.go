@@ -8,44 +8,46 @@ import (
 	"polls/app/webctx"
 )
 
-// Mount registers the admin's pages on g, a group at /admin/ behind the tenant
-// lifecycle, which gives each handler its webctx.Request. Paths are Django's,
-// so Django users find their way and their bookmarks work.
-func (h *Handler) Mount(g *echo.Group) {
+// Mount registers the admin's pages under /admin/ on site, the group
+// behind the tenant lifecycle, which gives each handler its webctx.Request.
+// Paths are Django's (paths.go), so Django users find their way and their
+// bookmarks work.
+func (h *Handler) Mount(site *echo.Group) {
+	g := site.Group(pathRoot)
 	open := []echo.MiddlewareFunc{noStore}
 	staff := []echo.MiddlewareFunc{noStore, h.requireStaff}
 	super := []echo.MiddlewareFunc{noStore, h.requireStaff, requireSuperuser}
 
-	g.GET("", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/admin/") })
-	g.GET("/", webctx.Handle(h.index), staff...)
-	g.GET("/login/", webctx.Handle(h.loginForm), open...)
-	g.POST("/login/", webctx.Handle(h.login), open...)
-	g.POST("/logout/", webctx.Handle(h.logout), open...)
-	g.GET("/password_change/", webctx.Handle(h.passwordChangeForm), staff...)
-	g.POST("/password_change/", webctx.Handle(h.passwordChange), staff...)
-	g.GET("/password_change/done/", webctx.Handle(h.passwordChangeDone), staff...)
+	g.GET("", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, pathIndex) })
+	g.GET(rel(pathIndex), webctx.Handle(h.index), staff...)
+	g.GET(rel(pathLogin), webctx.Handle(h.loginForm), open...)
+	g.POST(rel(pathLogin), webctx.Handle(h.login), open...)
+	g.POST(rel(pathLogout), webctx.Handle(h.logout), open...)
+	g.GET(rel(pathPasswordChange), webctx.Handle(h.passwordChangeForm), staff...)
+	g.POST(rel(pathPasswordChange), webctx.Handle(h.passwordChange), staff...)
+	g.GET(rel(pathPasswordDone), webctx.Handle(h.passwordChangeDone), staff...)
 
-	g.GET("/polls/", webctx.Handle(h.appIndex("polls")), staff...)
-	g.GET("/polls/question/", webctx.Handle(h.questionList), staff...)
-	g.POST("/polls/question/", webctx.Handle(h.questionAction), staff...)
-	g.GET("/polls/question/add/", webctx.Handle(h.questionAddForm), staff...)
-	g.POST("/polls/question/add/", webctx.Handle(h.questionAdd), staff...)
-	g.GET("/polls/question/:id/", redirectToChange, staff...)
-	g.GET("/polls/question/:id/change/", webctx.Handle(h.questionChangeForm), staff...)
-	g.POST("/polls/question/:id/change/", webctx.Handle(h.questionChange), staff...)
-	g.GET("/polls/question/:id/delete/", webctx.Handle(h.questionDeleteForm), staff...)
-	g.POST("/polls/question/:id/delete/", webctx.Handle(h.questionDelete), staff...)
-	g.GET("/polls/choice/", webctx.Handle(h.choiceList), staff...)
+	g.GET(rel(pathPollsApp), webctx.Handle(h.appIndex("polls")), staff...)
+	g.GET(rel(pathQuestions), webctx.Handle(h.questionList), staff...)
+	g.POST(rel(pathQuestions), webctx.Handle(h.questionAction), staff...)
+	g.GET(rel(pathQuestionAdd), webctx.Handle(h.questionAddForm), staff...)
+	g.POST(rel(pathQuestionAdd), webctx.Handle(h.questionAdd), staff...)
+	g.GET(rel(pathQuestion), redirectToChange, staff...)
+	g.GET(rel(pathQuestionChange), webctx.Handle(h.questionChangeForm), staff...)
+	g.POST(rel(pathQuestionChange), webctx.Handle(h.questionChange), staff...)
+	g.GET(rel(pathQuestionDelete), webctx.Handle(h.questionDeleteForm), staff...)
+	g.POST(rel(pathQuestionDelete), webctx.Handle(h.questionDelete), staff...)
+	g.GET(rel(pathChoices), webctx.Handle(h.choiceList), staff...)
 
-	g.GET("/auth/", webctx.Handle(h.appIndex("auth")), super...)
-	g.GET("/auth/user/", webctx.Handle(h.userList), super...)
-	g.GET("/auth/user/add/", webctx.Handle(h.userAddForm), super...)
-	g.POST("/auth/user/add/", webctx.Handle(h.userAdd), super...)
-	g.GET("/auth/user/:id/", redirectToChange, super...)
-	g.GET("/auth/user/:id/change/", webctx.Handle(h.userChangeForm), super...)
-	g.POST("/auth/user/:id/change/", webctx.Handle(h.userChange), super...)
-	g.GET("/auth/user/:id/delete/", webctx.Handle(h.userDeleteForm), super...)
-	g.POST("/auth/user/:id/delete/", webctx.Handle(h.userDelete), super...)
+	g.GET(rel(pathAuthApp), webctx.Handle(h.appIndex("auth")), super...)
+	g.GET(rel(pathUsers), webctx.Handle(h.userList), super...)
+	g.GET(rel(pathUserAdd), webctx.Handle(h.userAddForm), super...)
+	g.POST(rel(pathUserAdd), webctx.Handle(h.userAdd), super...)
+	g.GET(rel(pathUser), redirectToChange, super...)
+	g.GET(rel(pathUserChange), webctx.Handle(h.userChangeForm), super...)
+	g.POST(rel(pathUserChange), webctx.Handle(h.userChange), super...)
+	g.GET(rel(pathUserDelete), webctx.Handle(h.userDeleteForm), super...)
+	g.POST(rel(pathUserDelete), webctx.Handle(h.userDelete), super...)
 }
 
 // redirectToChange sends /admin/app/model/ID/ to its change page, as Django does.

@@ -72,7 +72,7 @@ func (h *Handler) userAddForm(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "admin/user_form", userFormPage{base: b, Adding: true, Action: userAddPath, IsActive: true})
+	return c.Render(http.StatusOK, "admin/user_form", userFormPage{base: b, Adding: true, Action: pathUserAdd, IsActive: true})
 }
 
 // userAdd creates a user. A username taken between the check and the insert
@@ -106,7 +106,7 @@ func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
 			return err
 		}
 		return c.Render(http.StatusOK, "admin/user_form", userFormPage{
-			base: b, Adding: true, Action: userAddPath, Username: u.Username, Email: u.Email,
+			base: b, Adding: true, Action: pathUserAdd, Username: u.Username, Email: u.Email,
 			IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, Errors: errs, ErrorNote: errorNote(n),
 		})
 	}
@@ -177,7 +177,7 @@ func (h *Handler) renderUserChange(c echo.Context, r *webctx.Request, old, u mod
 		return err
 	}
 	return c.Render(http.StatusOK, "admin/user_form", userFormPage{
-		base: b, Action: userChangeURL(old.ID), DeleteURL: userListPath + itoa(old.ID) + "/delete/",
+		base: b, Action: userChangeURL(old.ID), DeleteURL: pathUsers + itoa(old.ID) + "/delete/",
 		Username: u.Username, Email: u.Email, IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
 		LastLogin: formatTimePtr(old.LastLogin), DateJoined: formatTime(old.DateJoined),
 		Errors: errs, ErrorNote: errorNote(errs.count()),
@@ -208,12 +208,12 @@ func userChangeMessage(old, u models.User, password bool) string {
 // afterUserSave goes where the button pressed asks, with Django's confirmation.
 func afterUserSave(c echo.Context, r *webctx.Request, form url.Values, u models.User, verb string) error {
 	msg := "The user " + quoted(u.Username) + " was " + verb + " successfully."
-	to := userListPath
+	to := pathUsers
 	switch {
 	case form.Has("_continue"):
 		to, msg = userChangeURL(u.ID), msg+" You may edit it again below."
 	case form.Has("_addanother"):
-		to, msg = userAddPath, msg+" You may add another user below."
+		to, msg = pathUserAdd, msg+" You may add another user below."
 	}
 	return redirectWith(c, r, to, "success", msg)
 }

@@ -9,12 +9,7 @@ import (
 	"polls/models"
 )
 
-const (
-	userListPath = "/admin/auth/user/"
-	userAddPath  = "/admin/auth/user/add/"
-)
-
-func userChangeURL(id int64) string { return userListPath + itoa(id) + "/change/" }
+func userChangeURL(id int64) string { return link(pathUserChange, id) }
 
 // userList lists the tenant's users (superusers only), searchable by
 // username and email.
@@ -30,14 +25,14 @@ func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, pages := paginate(q, userListPath, total)
+	cur, pages := paginate(q, pathUsers, total)
 	if cur != want {
 		if us, total, err = models.AdminUsers(db, q.get("q"), (cur-1)*perPage, perPage); err != nil {
 			return err
 		}
 	}
 	p := changeList{
-		base: b, Heading: "Select user to change", AddURL: userAddPath, AddLabel: "Add user",
+		base: b, Heading: "Select user to change", AddURL: pathUserAdd, AddLabel: "Add user",
 		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Pages: pages, Count: plural(total, "user", "users"),
 		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "Staff status"},
 			{Label: "Superuser status"}, {Label: "Active"}},
@@ -88,5 +83,5 @@ func (h *Handler) userDelete(c echo.Context, r *webctx.Request) error {
 	if err := models.DeleteUser(db, id); err != nil {
 		return err
 	}
-	return redirectWith(c, r, userListPath, "success", "The user "+quoted(u.Username)+" was deleted successfully.")
+	return redirectWith(c, r, pathUsers, "success", "The user "+quoted(u.Username)+" was deleted successfully.")
 }

@@ -15,5 +15,5 @@ import (
 func registerRoutes(g *echo.Group, adm *admin.Handler) {
 	g.GET("/", func(c echo.Context) error { return c.Redirect(http.StatusFound, "/polls/") })
 	polls.Register(g, &polls.Handlers{Now: time.Now})
-	adm.Mount(g.Group("/admin"))
+	adm.Mount(g)
 }
