@@ -17,19 +17,13 @@ func AddDomain(ctx context.Context, db *sql.DB, schema, domain string, primary b
 	if err != nil {
 		return err
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	id, err := readyTenantID(ctx, tx, schema)
-	if err != nil {
-		return err
-	}
-	if err := insertDomain(ctx, tx, id, d, primary); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return inTx(ctx, db, func(tx *sql.Tx) error {
+		id, err := readyTenantID(ctx, tx, schema)
+		if err != nil {
+			return err
+		}
+		return insertDomain(ctx, tx, id, d, primary)
+	})
 }
 
 // RemoveDomain stops routing domain. A tenant's last domain cannot be removed
@@ -39,13 +33,5 @@ func RemoveDomain(ctx context.Context, db *sql.DB, domain string) error {
 	if err != nil {
 		return err
 	}
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := deleteDomain(ctx, tx, d); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return inTx(ctx, db, func(tx *sql.Tx) error { return deleteDomain(ctx, tx, d) })
 }

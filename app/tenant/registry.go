@@ -47,6 +47,19 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// inTx runs fn in one transaction on db and commits it if fn succeeds.
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 // List returns every ready tenant with its domains, ordered by schema name.
 func List(ctx context.Context, db *sql.DB) ([]Record, error) {
 	rows, err := db.QueryContext(ctx, `
