@@ -1,6 +1,9 @@
-// Package tenant is all of polls' multi-tenancy: which tenant a Host names, the
-// transaction that scopes a request to the tenant's schema, and creating tenants.
-// The polls and admin code never import it: they receive a scoped *gorm.DB.
+// Package tenant is all of polls' multi-tenancy, and knows no HTTP: the
+// registry of tenants and their domains (registry.go), which tenant a Host
+// names (Resolver), the transaction that scopes work to a tenant's schema and
+// role and shares the pool fairly (Runner, Tx, Shares), and creating and
+// deleting tenants. The polls and admin code never import it: they receive a
+// scoped *gorm.DB from app/web.
 package tenant
 
 // Site is what a request needs to know about its tenant.
