@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 const (
@@ -40,8 +42,7 @@ func (s site) postForm(t *testing.T, path string, form url.Values, want []string
 
 func TestNulAndInvalidUTF8InQuestionFormsAreFieldErrors(t *testing.T) {
 	s := newSite(t).loggedInAs(t, staffUser)
-	s.addQuestion(t, 1, "Kept?", "-1 hour")
-	s.addChoice(t, 10, 1, "Kept", 3)
+	s.AddQuestion(t, 1, "Kept?", "-1 hour", apptest.Choice{ID: 10, Text: "Kept", Votes: 3})
 	pub := s.text(t, "SELECT to_char(pub_date AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI') FROM polls_question WHERE id = 1")
 	for _, tt := range []struct {
 		name string

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 // TestTenantsHaveTheirOwnAdmin serves two tenants from one application: users,
@@ -13,8 +15,7 @@ func TestTenantsHaveTheirOwnAdmin(t *testing.T) {
 	a, b := sites[0], sites[1]
 	a.addUser(t, superuser)
 	a.login(t, superuser)
-	b.addQuestion(t, 1, "B's question?", "-1 hour")
-	b.addChoice(t, 10, 1, "B's choice", 3)
+	b.AddQuestion(t, 1, "B's question?", "-1 hour", apptest.Choice{ID: 10, Text: "B's choice", Votes: 3})
 
 	t.Run("A's superuser does not exist on B", func(t *testing.T) {
 		resp, body := b.post(t, "/admin/login/", url.Values{"username": {superuser.name}, "password": {superuser.password}})

@@ -7,13 +7,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 func TestDeleteOneQuestion(t *testing.T) {
 	s := newSite(t).loggedInAs(t, staffUser)
-	s.addQuestion(t, 1, "Doomed?", "-1 hour")
-	s.addChoice(t, 10, 1, "Yes", 0)
-	s.addChoice(t, 11, 1, "No", 0)
+	s.AddQuestion(t, 1, "Doomed?", "-1 hour",
+		apptest.Choice{ID: 10, Text: "Yes"}, apptest.Choice{ID: 11, Text: "No"})
 	body := s.getOK(t, "/admin/polls/question/1/delete/")
 	for _, want := range []string{"Are you sure you want to delete the question “Doomed?”?", "Questions: 1", "Choices: 2", "Choice: Yes", "No, take me back"} {
 		if !strings.Contains(visible(body), want) {
@@ -35,8 +36,7 @@ func TestDeleteOneQuestion(t *testing.T) {
 func TestBulkDeleteQuestions(t *testing.T) {
 	s := newSite(t).loggedInAs(t, staffUser)
 	for i := int64(1); i <= 3; i++ {
-		s.addQuestion(t, i, fmt.Sprintf("Question %d?", i), "-1 hour")
-		s.addChoice(t, i*10, i, "Choice", 0)
+		s.AddQuestion(t, i, fmt.Sprintf("Question %d?", i), "-1 hour", apptest.Choice{ID: i * 10, Text: "Choice"})
 	}
 	body := s.getOK(t, "/admin/polls/question/?o=1")
 	if got := selectedRe.FindAllStringSubmatch(body, -1); len(got) != 3 {
@@ -85,8 +85,7 @@ func TestBulkDeleteQuestions(t *testing.T) {
 
 func TestChoiceListAndIndex(t *testing.T) {
 	s := newSite(t).loggedInAs(t, staffUser)
-	s.addQuestion(t, 1, "Favourite colour?", "-1 hour")
-	s.addChoice(t, 10, 1, "Blue", 5)
+	s.AddQuestion(t, 1, "Favourite colour?", "-1 hour", apptest.Choice{ID: 10, Text: "Blue", Votes: 5})
 	body := s.getOK(t, "/admin/polls/choice/")
 	if got := resultRows(body); !slices.Equal(got, []string{"Blue Favourite colour? 5"}) {
 		t.Errorf("choice rows: got %q", got)

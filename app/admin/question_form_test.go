@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 func TestAddQuestionWithChoices(t *testing.T) {
@@ -103,12 +105,10 @@ func TestInvalidQuestionIsShownAgainAndNothingSaved(t *testing.T) {
 
 func TestChangeQuestionAndItsChoices(t *testing.T) {
 	s := newSite(t).loggedInAs(t, staffUser)
-	s.addQuestion(t, 1, "Old text?", "-1 hour")
-	s.addChoice(t, 10, 1, "Keep", 4)
-	s.addChoice(t, 11, 1, "Rename me", 2)
-	s.addChoice(t, 12, 1, "Delete me", 7)
-	s.addQuestion(t, 2, "Other question?", "-1 hour")
-	s.addChoice(t, 20, 2, "Not yours", 1)
+	s.AddQuestion(t, 1, "Old text?", "-1 hour",
+		apptest.Choice{ID: 10, Text: "Keep", Votes: 4}, apptest.Choice{ID: 11, Text: "Rename me", Votes: 2},
+		apptest.Choice{ID: 12, Text: "Delete me", Votes: 7})
+	s.AddQuestion(t, 2, "Other question?", "-1 hour", apptest.Choice{ID: 20, Text: "Not yours", Votes: 1})
 
 	body := s.getOK(t, "/admin/polls/question/1/change/")
 	for _, want := range []string{`value="Old text?"`, `value="Keep"`, `<td class="votes">4</td>`, `<td class="votes">7</td>`, `name="choice_delete" value="12"`, `href="/admin/polls/question/1/delete/"`} {

@@ -6,17 +6,6 @@ import (
 	"testing"
 )
 
-// addQuestion inserts a question published at now() + age (e.g. "-1 hour").
-func (s site) addQuestion(t *testing.T, id int64, text, age string) {
-	t.Helper()
-	s.Exec(t, "INSERT INTO polls_question (id, question_text, pub_date) VALUES (?, ?, now() + ?::interval)", id, text, age)
-}
-
-func (s site) addChoice(t *testing.T, id, questionID int64, text string, votes int) {
-	t.Helper()
-	s.Exec(t, "INSERT INTO polls_choice (id, question_id, choice_text, votes) VALUES (?, ?, ?, ?)", id, questionID, text, votes)
-}
-
 // questionTexts returns the first cell of each row of the question list.
 func questionTexts(body string) []string {
 	var out []string
@@ -28,10 +17,10 @@ func questionTexts(body string) []string {
 
 func TestQuestionChangeList(t *testing.T) {
 	s := newSite(t).loggedInAs(t, staffUser)
-	s.addQuestion(t, 1, "What is new?", "-1 hour")
-	s.addQuestion(t, 2, "Best pizza topping?", "-3 days")
-	s.addQuestion(t, 3, "Old news?", "-400 days")
-	s.addQuestion(t, 4, "Future question?", "+1 hour")
+	s.AddQuestion(t, 1, "What is new?", "-1 hour")
+	s.AddQuestion(t, 2, "Best pizza topping?", "-3 days")
+	s.AddQuestion(t, 3, "Old news?", "-400 days")
+	s.AddQuestion(t, 4, "Future question?", "+1 hour")
 
 	body := s.getOK(t, "/admin/polls/question/")
 	for _, want := range []string{"Question text", "Date published", "Published recently?", "Delete selected questions", "4 questions", "Add question"} {

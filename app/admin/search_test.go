@@ -16,8 +16,8 @@ const searchNoteText = "Only the first 10 words were searched for, each up to 10
 func TestSearchIsCapped(t *testing.T) {
 	s := newSite(t).loggedInAs(t, superuser)
 	long := strings.Repeat("ab", 60) // 120 characters
-	s.addQuestion(t, 1, "alpha "+long[:100]+"?", "-1 hour")
-	s.addQuestion(t, 2, "alpha beta?", "-1 hour")
+	s.AddQuestion(t, 1, "alpha "+long[:100]+"?", "-1 hour")
+	s.AddQuestion(t, 2, "alpha beta?", "-1 hour")
 	s.addUser(t, user{name: "alpha.user", password: "x", active: true})
 	ten := strings.Repeat("alpha ", 10)
 	many := ten + "nowhere" + strings.Repeat(" x", 1500)
@@ -57,7 +57,7 @@ func TestOddSearchesAreSearchedLiterally(t *testing.T) {
 	s := newSite(t).loggedInAs(t, superuser)
 	texts := []string{`100% sure?`, `a_b or ab?`, `back\slash?`, `It's "quoted"?`, `🍕 or 🍣?`, `Ελληνικά;`, `x'); DROP TABLE polls_question; --?`}
 	for i, text := range texts {
-		s.addQuestion(t, int64(i+1), text, "-1 hour")
+		s.AddQuestion(t, int64(i+1), text, "-1 hour")
 	}
 	for _, tt := range []struct {
 		q    string

@@ -68,3 +68,28 @@ func (tn Tenant) Scan(t testing.TB, dest any, query string, args ...any) {
 	t.Helper()
 	tn.Do(t, func(tx *gorm.DB) error { return tx.Raw(query, args...).Scan(dest).Error })
 }
+
+// Choice is a choice to add with its question: its id, its text and the
+// votes it starts with.
+type Choice struct {
+	ID    int64
+	Text  string
+	Votes int
+}
+
+// AddQuestion inserts a question published at now() + age (e.g. "-1 hour"),
+// and its choices in the order given, in one transaction.
+func (tn Tenant) AddQuestion(t testing.TB, id int64, text, age string, choices ...Choice) {
+	t.Helper()
+	tn.Do(t, func(tx *gorm.DB) error {
+		if err := tx.Exec("INSERT INTO polls_question (id, question_text, pub_date) VALUES (?, ?, now() + ?::interval)", id, text, age).Error; err != nil {
+			return err
+		}
+		for _, c := range choices {
+			if err := tx.Exec("INSERT INTO polls_choice (id, question_id, choice_text, votes) VALUES (?, ?, ?, ?)", c.ID, id, c.Text, c.Votes).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -19,8 +19,7 @@ func TestBadInputIsRefusedCleanly(t *testing.T) {
 	logs := srv.Logs
 	s := site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
 	other := site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 0)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour", apptest.Choice{ID: 10, Text: "Not much"})
 	token := apptest.CSRF(t, s.client, s.Domain, "/polls/1/")
 	otherToken := apptest.CSRF(t, other.client, other.Domain, "/polls/")
 

@@ -10,9 +10,8 @@ import (
 
 func TestDetailShowsVotingForm(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 0)
-	s.addChoice(t, 11, 1, "The sky", 0)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour",
+		apptest.Choice{ID: 10, Text: "Not much"}, apptest.Choice{ID: 11, Text: "The sky"})
 
 	status, body := s.get(t, "/polls/1/")
 	if status != http.StatusOK {
@@ -40,8 +39,7 @@ func TestDetailShowsVotingForm(t *testing.T) {
 
 func TestPagesEscapeUserText(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, `<script>alert("q")</script>`, "-1 hour")
-	s.addChoice(t, 10, 1, `<b onmouseover="x()">bold</b>`, 0)
+	s.AddQuestion(t, 1, `<script>alert("q")</script>`, "-1 hour", apptest.Choice{ID: 10, Text: `<b onmouseover="x()">bold</b>`})
 	for _, path := range []string{"/polls/", "/polls/1/", "/polls/1/results/"} {
 		_, body := s.get(t, path)
 		for _, raw := range []string{"<script", "<b "} {
@@ -57,9 +55,8 @@ func TestPagesEscapeUserText(t *testing.T) {
 
 func TestDetailAndResultsNotFound(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "Past question.", "-1 hour")
-	s.addQuestion(t, 2, "Future question.", "5 days")
-	s.addChoice(t, 20, 2, "A choice", 0)
+	s.AddQuestion(t, 1, "Past question.", "-1 hour")
+	s.AddQuestion(t, 2, "Future question.", "5 days", apptest.Choice{ID: 20, Text: "A choice"})
 	ids := []struct{ name, id string }{
 		{"future question", "2"},
 		{"unknown id", "3"},
@@ -87,11 +84,9 @@ func TestDetailAndResultsNotFound(t *testing.T) {
 
 func TestDetailListsChoicesInIDOrderAndCopesWithNone(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "Ordered?", "-1 hour")
-	s.addChoice(t, 12, 1, "third", 0)
-	s.addChoice(t, 10, 1, "first", 0)
-	s.addChoice(t, 11, 1, "second", 0)
-	s.addQuestion(t, 2, "Nothing to choose?", "-1 hour")
+	s.AddQuestion(t, 1, "Ordered?", "-1 hour",
+		apptest.Choice{ID: 12, Text: "third"}, apptest.Choice{ID: 10, Text: "first"}, apptest.Choice{ID: 11, Text: "second"})
+	s.AddQuestion(t, 2, "Nothing to choose?", "-1 hour")
 
 	_, body := s.get(t, "/polls/1/")
 	first, second, third := strings.Index(body, ">first<"), strings.Index(body, ">second<"), strings.Index(body, ">third<")

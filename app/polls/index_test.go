@@ -36,21 +36,21 @@ func TestIndex(t *testing.T) {
 		{
 			name: "only a future question",
 			arrange: func(t *testing.T, s site) {
-				s.addQuestion(t, 1, "Future question.", "30 days")
+				s.AddQuestion(t, 1, "Future question.", "30 days")
 			},
 		},
 		{
 			name: "past question",
 			arrange: func(t *testing.T, s site) {
-				s.addQuestion(t, 1, "Past question.", "-30 days")
+				s.AddQuestion(t, 1, "Past question.", "-30 days")
 			},
 			want: []string{"Past question."},
 		},
 		{
 			name: "future question and past question",
 			arrange: func(t *testing.T, s site) {
-				s.addQuestion(t, 1, "Past question.", "-30 days")
-				s.addQuestion(t, 2, "Future question.", "30 days")
+				s.AddQuestion(t, 1, "Past question.", "-30 days")
+				s.AddQuestion(t, 2, "Future question.", "30 days")
 			},
 			want: []string{"Past question."},
 		},
@@ -58,9 +58,9 @@ func TestIndex(t *testing.T) {
 			name: "latest five, newest first",
 			arrange: func(t *testing.T, s site) {
 				for i := int64(1); i <= 6; i++ {
-					s.addQuestion(t, i, fmt.Sprintf("Question %d.", i), fmt.Sprintf("-%d hours", 10-i))
+					s.AddQuestion(t, i, fmt.Sprintf("Question %d.", i), fmt.Sprintf("-%d hours", 10-i))
 				}
-				s.addQuestion(t, 7, "Future question.", "1 hour")
+				s.AddQuestion(t, 7, "Future question.", "1 hour")
 			},
 			want: []string{"Question 6.", "Question 5.", "Question 4.", "Question 3.", "Question 2."},
 		},
@@ -86,7 +86,7 @@ func TestIndex(t *testing.T) {
 
 func TestIndexLinksToDetail(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 42, "What's new?", "-1 hour")
+	s.AddQuestion(t, 42, "What's new?", "-1 hour")
 	_, body := s.get(t, "/polls/")
 	want := `<li><a href="/polls/42/">What&#39;s new?</a></li>`
 	if !strings.Contains(body, want) {
@@ -96,7 +96,7 @@ func TestIndexLinksToDetail(t *testing.T) {
 
 func TestSiteNameInTitleAndHeader(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
+	s.AddQuestion(t, 1, "What's up?", "-1 hour")
 	tests := []struct{ path, title string }{
 		{"/polls/", "Latest polls | " + s.Name},
 		{"/polls/1/", "What&#39;s up? | " + s.Name},

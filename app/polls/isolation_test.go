@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 // TestTenantsSeeOnlyTheirOwnQuestions serves two tenants from one application:
@@ -13,8 +15,7 @@ import (
 func TestTenantsSeeOnlyTheirOwnQuestions(t *testing.T) {
 	sites := newSites(t, 2)
 	a, b := sites[0], sites[1]
-	a.addQuestion(t, 1, "Question of A?", "-1 hour")
-	a.addChoice(t, 10, 1, "Choice of A", 0)
+	a.AddQuestion(t, 1, "Question of A?", "-1 hour", apptest.Choice{ID: 10, Text: "Choice of A"})
 
 	t.Run("B cannot see A's question", func(t *testing.T) {
 		for _, path := range []string{"/polls/1/", "/polls/1/results/"} {
@@ -30,8 +31,7 @@ func TestTenantsSeeOnlyTheirOwnQuestions(t *testing.T) {
 		}
 	})
 
-	b.addQuestion(t, 1, "Question of B?", "-1 hour")
-	b.addChoice(t, 10, 1, "Choice of B", 0)
+	b.AddQuestion(t, 1, "Question of B?", "-1 hour", apptest.Choice{ID: 10, Text: "Choice of B"})
 
 	t.Run("same ids, separate data", func(t *testing.T) {
 		if resp, _ := b.vote(t, "1", url.Values{"choice": {"10"}}); resp.StatusCode != http.StatusSeeOther {

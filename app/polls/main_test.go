@@ -35,18 +35,6 @@ func newSite(t *testing.T) site {
 	return newSites(t, 1)[0]
 }
 
-// addQuestion inserts a question published at now() + age (e.g. "-1 hour").
-func (s site) addQuestion(t *testing.T, id int64, text, age string) {
-	t.Helper()
-	s.Exec(t, "INSERT INTO polls_question (id, question_text, pub_date) VALUES (?, ?, now() + ?::interval)", id, text, age)
-}
-
-// addChoice inserts a choice with a starting number of votes.
-func (s site) addChoice(t *testing.T, id, questionID int64, text string, votes int) {
-	t.Helper()
-	s.Exec(t, "INSERT INTO polls_choice (id, question_id, choice_text, votes) VALUES (?, ?, ?, ?)", id, questionID, text, votes)
-}
-
 // get fetches a page of the site.
 func (s site) get(t *testing.T, path string) (int, string) {
 	t.Helper()

@@ -5,14 +5,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 func TestResultsPluralisation(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 0)
-	s.addChoice(t, 11, 1, "The sky", 1)
-	s.addChoice(t, 12, 1, "Just hacking again", 2)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour",
+		apptest.Choice{ID: 10, Text: "Not much", Votes: 0}, apptest.Choice{ID: 11, Text: "The sky", Votes: 1},
+		apptest.Choice{ID: 12, Text: "Just hacking again", Votes: 2})
 
 	want := []string{"Not much -- 0 votes", "The sky -- 1 vote", "Just hacking again -- 2 votes"}
 	if got := s.results(t, 1); !slices.Equal(got, want) {
@@ -22,10 +23,9 @@ func TestResultsPluralisation(t *testing.T) {
 
 func TestResultsPage(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 1)
-	s.addChoice(t, 11, 1, "The sky", 2)
-	s.addChoice(t, 12, 1, "Nothing", 0)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour",
+		apptest.Choice{ID: 10, Text: "Not much", Votes: 1}, apptest.Choice{ID: 11, Text: "The sky", Votes: 2},
+		apptest.Choice{ID: 12, Text: "Nothing", Votes: 0})
 
 	status, body := s.get(t, "/polls/1/results/")
 	if status != http.StatusOK {
@@ -57,8 +57,7 @@ func TestResultsPage(t *testing.T) {
 
 func TestResultsWithoutVotes(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 0)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour", apptest.Choice{ID: 10, Text: "Not much"})
 	_, body := s.get(t, "/polls/1/results/")
 	for _, want := range []string{`<rect class="bar-fill" width="0%"`, "0 votes in all."} {
 		if !strings.Contains(body, want) {

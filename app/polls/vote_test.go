@@ -15,9 +15,8 @@ import (
 
 func TestVoteCountsAndRedirectsToResults(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 0)
-	s.addChoice(t, 11, 1, "The sky", 4)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour",
+		apptest.Choice{ID: 10, Text: "Not much"}, apptest.Choice{ID: 11, Text: "The sky", Votes: 4})
 
 	resp, _ := s.vote(t, "1", url.Values{"choice": {"11"}})
 	if resp.StatusCode != http.StatusSeeOther {
@@ -46,10 +45,8 @@ func TestVoteWithoutValidChoice(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newSite(t)
-			s.addQuestion(t, 1, "What's up?", "-1 hour")
-			s.addChoice(t, 10, 1, "Not much", 0)
-			s.addQuestion(t, 2, "Other question?", "-1 hour")
-			s.addChoice(t, 20, 2, "Other choice", 0)
+			s.AddQuestion(t, 1, "What's up?", "-1 hour", apptest.Choice{ID: 10, Text: "Not much"})
+			s.AddQuestion(t, 2, "Other question?", "-1 hour", apptest.Choice{ID: 20, Text: "Other choice"})
 
 			resp, body := s.vote(t, "1", tt.fields)
 			if resp.StatusCode != http.StatusOK {
@@ -78,8 +75,7 @@ func TestVoteWithoutValidChoice(t *testing.T) {
 
 func TestVoteOnFutureOrUnknownQuestionIsNotFound(t *testing.T) {
 	s := newSite(t)
-	s.addQuestion(t, 2, "Future question.", "5 days")
-	s.addChoice(t, 20, 2, "A choice", 0)
+	s.AddQuestion(t, 2, "Future question.", "5 days", apptest.Choice{ID: 20, Text: "A choice"})
 	for _, id := range []string{"2", "3", "abc"} {
 		resp, _ := s.vote(t, id, url.Values{"choice": {"20"}})
 		if resp.StatusCode != http.StatusNotFound {
@@ -103,8 +99,7 @@ func TestConcurrentVotesAreAllCounted(t *testing.T) {
 		c.Server.MaxConnsPerClient = 0
 	}})
 	s := site{Tenant: apptest.NewTenant(t), client: srv.Client(t)}
-	s.addQuestion(t, 1, "What's up?", "-1 hour")
-	s.addChoice(t, 10, 1, "Not much", 0)
+	s.AddQuestion(t, 1, "What's up?", "-1 hour", apptest.Choice{ID: 10, Text: "Not much"})
 	form := url.Values{
 		"csrfmiddlewaretoken": {apptest.CSRF(t, s.client, s.Domain, "/polls/")},
 		"choice":              {"10"},
