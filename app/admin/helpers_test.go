@@ -87,6 +87,15 @@ func (s site) text(t *testing.T, query string, args ...any) string {
 	return v
 }
 
+// wantCount checks that query, run inside the site's schema, counts want
+// rows; what names them in the failure, and the test goes on after one.
+func (s site) wantCount(t *testing.T, what string, want int64, query string, args ...any) {
+	t.Helper()
+	if n := s.scalar(t, query, args...); n != want {
+		t.Errorf("%s: got %d, want %d", what, n, want)
+	}
+}
+
 func (s site) get(t *testing.T, path string) (int, string) {
 	t.Helper()
 	return apptest.Get(t, s.client, s.Domain, path)

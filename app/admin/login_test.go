@@ -65,15 +65,9 @@ func TestLoginAndLogout(t *testing.T) {
 		t.Errorf("cookie max age: got %d, want %d (two weeks)", got, want)
 	}
 	sum := sha256.Sum256([]byte(cookie.Value))
-	if n := s.scalar(t, "SELECT count(*) FROM django_session WHERE session_key = ?", hex.EncodeToString(sum[:])); n != 1 {
-		t.Errorf("sessions stored under the token's SHA-256: got %d, want 1", n)
-	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_session WHERE session_key = ?", cookie.Value); n != 0 {
-		t.Errorf("sessions stored under the token itself: got %d, want 0", n)
-	}
-	if n := s.scalar(t, "SELECT count(*) FROM auth_user WHERE last_login IS NOT NULL"); n != 1 {
-		t.Errorf("users with last_login set: got %d, want 1", n)
-	}
+	s.wantCount(t, "sessions stored under the token's SHA-256", 1, "SELECT count(*) FROM django_session WHERE session_key = ?", hex.EncodeToString(sum[:]))
+	s.wantCount(t, "sessions stored under the token itself", 0, "SELECT count(*) FROM django_session WHERE session_key = ?", cookie.Value)
+	s.wantCount(t, "users with last_login set", 1, "SELECT count(*) FROM auth_user WHERE last_login IS NOT NULL")
 	body := s.getOK(t, "/admin/")
 	for _, want := range []string{"Welcome, admin", "Change password", "Log out"} {
 		if !strings.Contains(visible(body), want) {
@@ -85,9 +79,7 @@ func TestLoginAndLogout(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Logged out") {
 		t.Fatalf("logout: got %d, %s; want 200 and Logged out", resp.StatusCode, body)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
-		t.Errorf("sessions after logout: got %d, want 0", n)
-	}
+	s.wantCount(t, "sessions after logout", 0, "SELECT count(*) FROM django_session")
 	s.setCookie("sessionid", cookie.Value) // even if the browser kept it
 	if status, _ := s.get(t, "/admin/"); status != http.StatusFound {
 		t.Errorf("GET /admin/ with the logged-out token: got %d, want 302 to login", status)
@@ -134,9 +126,7 @@ func TestLoginRefusals(t *testing.T) {
 			t.Errorf("got errors %q, want %q", got, want)
 		}
 	})
-	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
-		t.Errorf("sessions after refused logins: got %d, want 0", n)
-	}
+	s.wantCount(t, "sessions after refused logins", 0, "SELECT count(*) FROM django_session")
 }
 
 func TestForgedForwardedForBuysNoFreshAttempts(t *testing.T) {
@@ -158,9 +148,7 @@ func TestForgedForwardedForBuysNoFreshAttempts(t *testing.T) {
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("login after 5 failures, each with a different forged X-Forwarded-For and X-Real-IP: got %d, want 429", resp.StatusCode)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
-		t.Errorf("sessions after a throttled login: got %d, want 0", n)
-	}
+	s.wantCount(t, "sessions after a throttled login", 0, "SELECT count(*) FROM django_session")
 }
 
 func TestLoginWithoutCSRFTokenIsRefused(t *testing.T) {
@@ -198,19 +186,13 @@ func TestLoginWithoutCSRFTokenIsRefused(t *testing.T) {
 			if b.cookie("sessionid") != "" {
 				t.Errorf("got a sessionid cookie, want none")
 			}
-			if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 0 {
-				t.Errorf("sessions stored: got %d, want 0", n)
-			}
-			if n := s.scalar(t, "SELECT count(*) FROM auth_user WHERE last_login IS NOT NULL"); n != 0 {
-				t.Errorf("users with last_login set: got %d, want 0", n)
-			}
+			s.wantCount(t, "sessions stored", 0, "SELECT count(*) FROM django_session")
+			s.wantCount(t, "users with last_login set", 0, "SELECT count(*) FROM auth_user WHERE last_login IS NOT NULL")
 		})
 	}
 	// The same credentials with the browser's own token do log in.
 	s.login(t, superuser)
-	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 1 {
-		t.Errorf("sessions after a login with the token: got %d, want 1", n)
-	}
+	s.wantCount(t, "sessions after a login with the token", 1, "SELECT count(*) FROM django_session")
 }
 
 func TestNextMustBeALocalPath(t *testing.T) {
@@ -251,9 +233,7 @@ func TestExpiredSessionIsRefused(t *testing.T) {
 	s.login(t, superuser) // logging in sweeps expired sessions
 	s.Exec(t, "UPDATE django_session SET expire_date = now() - interval '1 second' WHERE session_key = ?", hex.EncodeToString(sum[:]))
 	s.browser(t).login(t, superuser)
-	if n := s.scalar(t, "SELECT count(*) FROM django_session WHERE expire_date <= now()"); n != 0 {
-		t.Errorf("expired sessions after a login: got %d, want 0", n)
-	}
+	s.wantCount(t, "expired sessions after a login", 0, "SELECT count(*) FROM django_session WHERE expire_date <= now()")
 }
 
 func TestSessionOfDemotedUserNoLongerEnters(t *testing.T) {

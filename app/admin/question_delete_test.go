@@ -28,9 +28,7 @@ func TestDeleteOneQuestion(t *testing.T) {
 	if got, want := message(s.getOK(t, to)), "The question “Doomed?” was deleted successfully."; got != want {
 		t.Errorf("message: got %q, want %q", got, want)
 	}
-	if n := s.scalar(t, "SELECT (SELECT count(*) FROM polls_question) + (SELECT count(*) FROM polls_choice)"); n != 0 {
-		t.Errorf("questions and choices left: got %d, want 0", n)
-	}
+	s.wantCount(t, "questions and choices left", 0, "SELECT (SELECT count(*) FROM polls_question) + (SELECT count(*) FROM polls_choice)")
 }
 
 func TestBulkDeleteQuestions(t *testing.T) {
@@ -75,12 +73,8 @@ func TestBulkDeleteQuestions(t *testing.T) {
 	if got := s.text(t, "SELECT string_agg(question_text, ',') FROM polls_question"); got != "Question 2?" {
 		t.Errorf("questions left: got %q, want Question 2?", got)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM polls_choice"); n != 1 {
-		t.Errorf("choices left: got %d, want 1", n)
-	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_admin_log WHERE action_flag = 3"); n != 2 {
-		t.Errorf("deletions logged: got %d, want 2", n)
-	}
+	s.wantCount(t, "choices left", 1, "SELECT count(*) FROM polls_choice")
+	s.wantCount(t, "deletions logged", 2, "SELECT count(*) FROM django_admin_log WHERE action_flag = 3")
 }
 
 func TestChoiceListAndIndex(t *testing.T) {

@@ -98,9 +98,7 @@ func TestInvalidQuestionIsShownAgainAndNothingSaved(t *testing.T) {
 			}
 		})
 	}
-	if n := s.scalar(t, "SELECT (SELECT count(*) FROM polls_question) + (SELECT count(*) FROM polls_choice) + (SELECT count(*) FROM django_admin_log)"); n != 0 {
-		t.Errorf("rows saved by invalid forms: got %d, want 0", n)
-	}
+	s.wantCount(t, "rows saved by invalid forms", 0, "SELECT (SELECT count(*) FROM polls_question) + (SELECT count(*) FROM polls_choice) + (SELECT count(*) FROM django_admin_log)")
 }
 
 func TestChangeQuestionAndItsChoices(t *testing.T) {

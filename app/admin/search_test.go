@@ -89,8 +89,6 @@ func TestOddSearchesAreSearchedLiterally(t *testing.T) {
 		}
 		s.getOK(t, "/admin/auth/user/?"+url.Values{"q": {tt.q}}.Encode())
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM polls_question"); n != int64(len(texts)) {
-		t.Errorf("questions after the searches: got %d, want %d", n, len(texts))
-	}
+	s.wantCount(t, "questions after the searches", int64(len(texts)), "SELECT count(*) FROM polls_question")
 	s.noErrorLogged(t)
 }

@@ -31,9 +31,7 @@ func TestPasswordChangeGivesTheSessionANewKey(t *testing.T) {
 	if status, _ := stale.get(t, "/admin/"); status != http.StatusFound {
 		t.Errorf("GET /admin/ with the token from before the change: got %d, want 302 to login", status)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 1 {
-		t.Errorf("sessions after the change: got %d, want 1 (the new one)", n)
-	}
+	s.wantCount(t, "sessions after the change (the new one)", 1, "SELECT count(*) FROM django_session")
 }
 
 // TestOwnPasswordChangedOnTheUserFormGivesANewKey: a superuser setting

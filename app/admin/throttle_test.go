@@ -108,9 +108,7 @@ func TestManyAddressesGetTheAccountLimit(t *testing.T) {
 		t.Errorf("the owner at a new address while slowed: got %d with Retry-After %q, want 429 for seconds",
 			resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_session"); n != 2 {
-		t.Errorf("sessions: got %d, want 2 (the owner's two logins at their known address)", n)
-	}
+	s.wantCount(t, "sessions (the owner's two logins at their known address)", 2, "SELECT count(*) FROM django_session")
 }
 
 // TestIPv6AddressesCountPer64: the addresses of one /64 share a counter.

@@ -21,9 +21,7 @@ func TestStaffWhoIsNotSuperuserCannotManageUsers(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("POST delete as staff: got %d, want 403", resp.StatusCode)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM auth_user"); n != 2 {
-		t.Errorf("users: got %d, want 2", n)
-	}
+	s.wantCount(t, "users", 2, "SELECT count(*) FROM auth_user")
 }
 
 func TestSuperuserManagesUsers(t *testing.T) {
@@ -54,9 +52,7 @@ func TestSuperuserManagesUsers(t *testing.T) {
 				t.Errorf("%s: got errors %q, want %q", tt.name, got, tt.errors)
 			}
 		}
-		if n := s.scalar(t, "SELECT count(*) FROM auth_user"); n != 1 {
-			t.Errorf("users after invalid forms: got %d, want 1", n)
-		}
+		s.wantCount(t, "users after invalid forms", 1, "SELECT count(*) FROM auth_user")
 	})
 
 	to := s.postRedirect(t, "/admin/auth/user/add/", url.Values{
@@ -88,9 +84,7 @@ func TestSuperuserManagesUsers(t *testing.T) {
 	if status, _ := carol.get(t, "/admin/"); status != http.StatusFound {
 		t.Errorf("carol's index after the change: got %d, want 302 to login", status)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_session WHERE user_id = ?", id); n != 0 {
-		t.Errorf("carol's sessions: got %d, want 0", n)
-	}
+	s.wantCount(t, "carol's sessions", 0, "SELECT count(*) FROM django_session WHERE user_id = ?", id)
 	if got := s.text(t, "SELECT change_message FROM django_admin_log WHERE action_flag = 2"); got != "Changed staff status, password." {
 		t.Errorf("log: got %q", got)
 	}
@@ -103,12 +97,8 @@ func TestSuperuserManagesUsers(t *testing.T) {
 	if got := message(s.getOK(t, to)); got != "The user “carol” was deleted successfully." {
 		t.Errorf("message: got %q", got)
 	}
-	if n := s.scalar(t, "SELECT count(*) FROM auth_user"); n != 1 {
-		t.Errorf("users after delete: got %d, want 1", n)
-	}
-	if n := s.scalar(t, "SELECT count(*) FROM django_admin_log WHERE user_id IS NOT NULL"); n != 3 {
-		t.Errorf("log entries by admin: got %d, want 3 (added, changed, deleted carol)", n)
-	}
+	s.wantCount(t, "users after delete", 1, "SELECT count(*) FROM auth_user")
+	s.wantCount(t, "log entries by admin (added, changed, deleted carol)", 3, "SELECT count(*) FROM django_admin_log WHERE user_id IS NOT NULL")
 }
 
 func TestPasswordChange(t *testing.T) {
