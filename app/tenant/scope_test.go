@@ -80,36 +80,22 @@ func TestPooledConnectionIsCleanAfterTenantTransaction(t *testing.T) {
 }
 
 func TestScopedWorkNeverReachesThePublicSchema(t *testing.T) {
-	a := apptest.NewTenant(t)
-	ctx := context.Background()
-	db := apptest.DB(t)
-	tx, err := tenant.Begin(ctx, db.SQL, a.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
+	handle := beginInNewTenant(t)
 	// The registry is not on a tenant's search_path: an unqualified name cannot
 	// resolve to it.
-	err = tx.Gorm(ctx, db.Gorm).Exec("SELECT count(*) FROM tenants").Error
+	err := handle().Exec("SELECT count(*) FROM tenants").Error
 	if err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Fatalf("unqualified registry table inside a tenant transaction: got %v, want relation does not exist", err)
 	}
 }
 
 func TestHandlerCannotCommitTheRequestTransaction(t *testing.T) {
-	a := apptest.NewTenant(t)
-	ctx := context.Background()
-	db := apptest.DB(t)
-	tx, err := tenant.Begin(ctx, db.SQL, a.Schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	g := tx.Gorm(ctx, db.Gorm)
+	handle := beginInNewTenant(t)
+	g := handle()
 	if err := g.Commit().Error; err == nil {
 		t.Fatal("gorm Commit on the request's handle succeeded, want an error")
 	}
-	g = tx.Gorm(ctx, db.Gorm) // the refused Commit left its error on g
+	g = handle() // the refused Commit left its error on g
 	// A nested transaction is a savepoint: its rollback keeps the outer work.
 	if err := g.Exec("INSERT INTO polls_question (question_text, pub_date) VALUES ('outer', now())").Error; err != nil {
 		t.Fatal(err)
