@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -125,27 +124,11 @@ func (s site) postWithHeader(t *testing.T, path string, form url.Values, header 
 	for k, v := range form {
 		f[k] = v
 	}
-	if header == nil {
-		return apptest.Post(t, s.client, s.Domain, path, f)
-	}
-	req, err := http.NewRequest(http.MethodPost, "http://"+s.Domain+path, strings.NewReader(f.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := apptest.NewRequest(t, http.MethodPost, s.Domain, path, f)
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
+	return apptest.Do(t, s.client, req)
 }
 
 // postRedirect posts a form that must redirect, and returns where to.

@@ -2,10 +2,8 @@ package admin_test
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 
 	"polls/app/apptest"
@@ -27,35 +25,16 @@ func newSiteTrusting(t *testing.T, cidrs ...string) site {
 // pose as a TLS proxy talking plain HTTP to polls).
 func (s site) send(t *testing.T, method, path string, form url.Values, header http.Header, cookies ...*http.Cookie) (*http.Response, string) {
 	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, "http://"+s.Domain+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := apptest.NewRequest(t, method, s.Domain, path, form)
 	for k, v := range header {
 		req.Header[k] = v
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	for _, c := range cookies {
 		req.AddCookie(&http.Cookie{Name: c.Name, Value: c.Value})
 	}
 	client := s.srv.Client(t)
 	client.Jar = nil
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(b)
+	return apptest.Do(t, client, req)
 }
 
 // setCookie returns the response's Set-Cookie for name, or nil.

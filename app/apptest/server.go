@@ -178,17 +178,39 @@ func (s *Server) Client(t testing.TB) *http.Client {
 // Get fetches http://host+path and returns the status and body.
 func Get(t testing.TB, c *http.Client, host, path string) (int, string) {
 	t.Helper()
-	resp, err := c.Get("http://" + host + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ReadAll(t, resp)
+	resp, body := Do(t, c, NewRequest(t, http.MethodGet, host, path, nil))
+	return resp.StatusCode, body
 }
 
 // Post posts a form to http://host+path and returns the response (body read).
 func Post(t testing.TB, c *http.Client, host, path string, form url.Values) (*http.Response, string) {
 	t.Helper()
-	resp, err := c.PostForm("http://"+host+path, form)
+	return Do(t, c, NewRequest(t, http.MethodPost, host, path, form))
+}
+
+// NewRequest builds a request to http://host+path; form, unless nil, is its
+// body, encoded as a browser encodes a form. A test that sets headers or
+// cookies by hand builds its request with it and sends it with Do.
+func NewRequest(t testing.TB, method, host, path string, form url.Values) *http.Request {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, "http://"+host+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return req
+}
+
+// Do sends req and returns the response (body read).
+func Do(t testing.TB, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package polls_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -76,36 +75,18 @@ func TestBadInputIsRefusedCleanly(t *testing.T) {
 			if c == nil {
 				c = s.client
 			}
-			var body io.Reader
-			if tt.form != nil {
-				body = strings.NewReader(tt.form.Encode())
-				if tt.chunked {
-					body = io.MultiReader(body) // hides the length: chunked encoding
-				}
+			req := apptest.NewRequest(t, tt.method, s.Domain, tt.path, tt.form)
+			if tt.chunked {
+				req.ContentLength = -1 // the length unsaid: chunked encoding
 			}
-			req, err := http.NewRequest(tt.method, "http://"+s.Domain+tt.path, body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.form != nil {
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			}
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			b, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
+			resp, body := apptest.Do(t, c, req)
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("%s %s: got status %d, want %d", tt.method, tt.path, resp.StatusCode, tt.wantStatus)
 			}
 			if got := resp.Header.Get("Allow"); got != tt.wantAllow {
 				t.Errorf("%s %s: got Allow %q, want %q", tt.method, tt.path, got, tt.wantAllow)
 			}
-			if got := visible(string(b)); !strings.Contains(got, tt.wantText) {
+			if got := visible(body); !strings.Contains(got, tt.wantText) {
 				t.Errorf("%s %s: got page %q, want it to say %q", tt.method, tt.path, got, tt.wantText)
 			}
 		})

@@ -2,9 +2,10 @@ package polls_test
 
 import (
 	"net/http"
-	"polls/app/apptest"
 	"strings"
 	"testing"
+
+	"polls/app/apptest"
 )
 
 func TestStaticFiles(t *testing.T) {
@@ -22,11 +23,7 @@ func TestStaticFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			resp, err := s.client.Get("http://" + s.Domain + tt.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, body := apptest.ReadAll(t, resp)
+			resp, body := apptest.Do(t, s.client, apptest.NewRequest(t, http.MethodGet, s.Domain, tt.path, nil))
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("GET %s: got status %d, want 200", tt.path, resp.StatusCode)
 			}
@@ -46,13 +43,9 @@ func TestStaticFiles(t *testing.T) {
 			if etag == "" {
 				t.Fatalf("GET %s: got no ETag, want one", tt.path)
 			}
-			req, _ := http.NewRequest(http.MethodGet, "http://"+s.Domain+tt.path, nil)
+			req := apptest.NewRequest(t, http.MethodGet, s.Domain, tt.path, nil)
 			req.Header.Set("If-None-Match", etag)
-			resp, err = s.client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			apptest.ReadAll(t, resp)
+			resp, _ = apptest.Do(t, s.client, req)
 			if resp.StatusCode != http.StatusNotModified {
 				t.Errorf("GET %s with If-None-Match: got status %d, want %d", tt.path, resp.StatusCode, http.StatusNotModified)
 			}

@@ -23,20 +23,12 @@ func postVote(t *testing.T, srv *apptest.Server, b ballot, headers map[string]st
 	if formToken {
 		form.Set("csrfmiddlewaretoken", token)
 	}
-	target := fmt.Sprintf("http://%s/polls/%d/vote/%s", b.Domain, b.question, strings.ReplaceAll(query, "TOKEN", token))
-	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	path := fmt.Sprintf("/polls/%d/vote/%s", b.question, strings.ReplaceAll(query, "TOKEN", token))
+	req := apptest.NewRequest(t, http.MethodPost, b.Domain, path, form)
 	for k, v := range headers {
 		req.Header.Set(k, strings.ReplaceAll(v, "TOKEN", token))
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := apptest.Do(t, client, req)
 	return resp.StatusCode
 }
 
