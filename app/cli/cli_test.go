@@ -14,34 +14,44 @@ import (
 	"polls/app/cli"
 )
 
-// run runs polls with args against the test database and returns its output
+// getenv is the environment polls sees in these tests: extraEnv, and
+// POLLS_DATABASE_URL naming the test database unless extraEnv sets it.
+func getenv(t *testing.T, extraEnv map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := extraEnv[k]; ok {
+			return v
+		}
+		if k == "POLLS_DATABASE_URL" {
+			return apptest.URL(t)
+		}
+		return ""
+	}
+}
+
+// runTyped runs polls with args against the test database, input being what
+// the person types, and returns its output (with the error as main prints it)
 // and exit status as main would compute it.
-func run(t *testing.T, extraEnv map[string]string, args ...string) (string, int) {
+func runTyped(t *testing.T, input string, extraEnv map[string]string, args ...string) (string, int) {
 	t.Helper()
 	var out bytes.Buffer
-	env := cli.Env{
-		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out,
-		Getenv: func(k string) string {
-			if v, ok := extraEnv[k]; ok {
-				return v
-			}
-			if k == "POLLS_DATABASE_URL" {
-				return apptest.URL(t)
-			}
-			return ""
-		},
+	err := cli.Run(context.Background(), args, cli.Env{
+		Stdin: strings.NewReader(input), Stdout: &out, Stderr: &out, Getenv: getenv(t, extraEnv),
+	})
+	if err == nil {
+		return out.String(), 0
 	}
-	err := cli.Run(context.Background(), args, env)
-	code := 0
-	if err != nil {
-		out.WriteString("polls: " + err.Error() + "\n")
-		code = 1
-		var exit *cli.ExitError
-		if errors.As(err, &exit) {
-			code = exit.Code
-		}
+	out.WriteString("polls: " + err.Error() + "\n")
+	var exit *cli.ExitError
+	if errors.As(err, &exit) {
+		return out.String(), exit.Code
 	}
-	return out.String(), code
+	return out.String(), 1
+}
+
+// run is runTyped with nothing typed.
+func run(t *testing.T, extraEnv map[string]string, args ...string) (string, int) {
+	t.Helper()
+	return runTyped(t, "", extraEnv, args...)
 }
 
 func TestMigrateTwiceIsANoOpTheSecondTime(t *testing.T) {

@@ -1,14 +1,10 @@
 package cli_test
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"strings"
 	"testing"
 
 	"polls/app/apptest"
-	"polls/app/cli"
 )
 
 // converse runs createsuperuser with input as what the person types, and
@@ -16,28 +12,7 @@ import (
 // exit status as main would compute it.
 func converse(t *testing.T, input string, env map[string]string, args ...string) (string, int) {
 	t.Helper()
-	var out bytes.Buffer
-	err := cli.Run(context.Background(), append([]string{"createsuperuser"}, args...), cli.Env{
-		Stdin: strings.NewReader(input), Stdout: &out, Stderr: &out,
-		Getenv: func(k string) string {
-			if v, ok := env[k]; ok {
-				return v
-			}
-			if k == "POLLS_DATABASE_URL" {
-				return apptest.URL(t)
-			}
-			return ""
-		},
-	})
-	if err == nil {
-		return out.String(), 0
-	}
-	out.WriteString("polls: " + err.Error() + "\n")
-	var exit *cli.ExitError
-	if errors.As(err, &exit) {
-		return out.String(), exit.Code
-	}
-	return out.String(), 1
+	return runTyped(t, input, env, append([]string{"createsuperuser"}, args...)...)
 }
 
 // inOrder fails unless every fragment appears in out, each after the previous.

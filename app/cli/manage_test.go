@@ -1,40 +1,14 @@
 package cli_test
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"polls/app/apptest"
-	"polls/app/cli"
 	"polls/app/tenant"
 )
-
-// runWithInput is run with the given standard input.
-func runWithInput(t *testing.T, input string, args ...string) (string, int) {
-	t.Helper()
-	var out strings.Builder
-	env := cli.Env{Stdin: strings.NewReader(input), Stdout: &out, Stderr: &out,
-		Getenv: func(k string) string {
-			if k == "POLLS_DATABASE_URL" {
-				return apptest.URL(t)
-			}
-			return ""
-		}}
-	err := cli.Run(context.Background(), args, env)
-	if err == nil {
-		return out.String(), 0
-	}
-	out.WriteString("polls: " + err.Error() + "\n")
-	var exit *cli.ExitError
-	if errors.As(err, &exit) {
-		return out.String(), exit.Code
-	}
-	return out.String(), 1
-}
 
 // eventually polls check until it holds or two seconds pass: registry changes
 // reach a running server asynchronously, through NOTIFY.
@@ -90,7 +64,7 @@ func TestDeleteTenantAsksFirst(t *testing.T) {
 	srv := apptest.NewServer(t)
 	client := srv.Client(t)
 
-	out, code := runWithInput(t, "no\n", "deletetenant", "--schema", tn.Schema)
+	out, code := runTyped(t, "no\n", nil, "deletetenant", "--schema", tn.Schema)
 	if code != 0 || !strings.Contains(out, "Warning you are about to delete '"+tn.Schema+"' there is no undo.") ||
 		!strings.Contains(out, "Canceled") {
 		t.Fatalf("answering no (exit %d):\n%s", code, out)
@@ -99,7 +73,7 @@ func TestDeleteTenantAsksFirst(t *testing.T) {
 		t.Fatalf("after a canceled delete the tenant answers %d, want 200", status)
 	}
 
-	out, code = runWithInput(t, "maybe\nyes\n", "deletetenant", "--schema", tn.Schema)
+	out, code = runTyped(t, "maybe\nyes\n", nil, "deletetenant", "--schema", tn.Schema)
 	if code != 0 || !strings.Contains(out, "Please answer yes or no: ") || !strings.Contains(out, "Deleted '"+tn.Schema+"'") {
 		t.Fatalf("answering maybe, then yes (exit %d):\n%s", code, out)
 	}

@@ -28,13 +28,7 @@ func startServe(t *testing.T, logs io.Writer, flags ...string) (addr string, sto
 	if logs == nil {
 		logs = io.Discard
 	}
-	env := cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: logs,
-		Getenv: func(k string) string {
-			if k == "POLLS_DATABASE_URL" {
-				return apptest.URL(t)
-			}
-			return ""
-		}}
+	env := cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: logs, Getenv: getenv(t, nil)}
 	done := make(chan error, 1)
 	go func() {
 		err := cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), env)
