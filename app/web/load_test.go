@@ -151,15 +151,21 @@ func newLoadTenants(t *testing.T, srv *apptest.Server, n int) []*loadTenant {
 	return out
 }
 
-func TestIsolationUnderConcurrentMixedLoad(t *testing.T) {
-	srv := apptest.NewServer(t)
-	tenants := newLoadTenants(t, srv, 8)
-	fig := runMixedLoad(t, srv, tenants, 32, 4000)
-	t.Logf("direct: %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
+// checkMixedLoad runs the mixed load on srv (8 new tenants, 32 workers, 4000
+// requests), logs its figures under label, and fails the test on any error,
+// cross-tenant page or lost vote.
+func checkMixedLoad(t *testing.T, srv *apptest.Server, label string) {
+	t.Helper()
+	fig := runMixedLoad(t, srv, newLoadTenants(t, srv, 8), 32, 4000)
+	t.Logf("%s: %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes", label,
 		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
 	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
 		t.Fatalf("got %d errors (statuses %s), %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.errorStatuses(), fig.crossTenant, fig.lostVotes)
 	}
+}
+
+func TestIsolationUnderConcurrentMixedLoad(t *testing.T) {
+	checkMixedLoad(t, apptest.NewServer(t), "direct")
 }
 
 func TestIsolationUnderConcurrentMixedLoadThroughPgBouncer(t *testing.T) {
@@ -181,12 +187,5 @@ func TestIsolationUnderConcurrentMixedLoadThroughPgBouncer(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	db.URL = apptest.URL(t) // LISTEN needs a session of its own: PostgreSQL itself
-	srv := apptest.NewServerOn(t, db)
-	tenants := newLoadTenants(t, srv, 8)
-	fig := runMixedLoad(t, srv, tenants, 32, 4000)
-	t.Logf("through PgBouncer (transaction mode, 10 server connections for 40 client ones): %d requests in %v (%.0f/s), %d errors, %d cross-tenant pages, %d lost votes",
-		fig.requests, fig.duration.Round(time.Millisecond), float64(fig.requests)/fig.duration.Seconds(), fig.errors, fig.crossTenant, fig.lostVotes)
-	if fig.errors != 0 || fig.crossTenant != 0 || fig.lostVotes != 0 {
-		t.Fatalf("got %d errors (statuses %s), %d cross-tenant pages, %d lost votes; want none", fig.errors, fig.errorStatuses(), fig.crossTenant, fig.lostVotes)
-	}
+	checkMixedLoad(t, apptest.NewServerOn(t, db), "through PgBouncer (transaction mode, 10 server connections for 40 client ones)")
 }
