@@ -2,6 +2,7 @@ package admin
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -98,18 +99,18 @@ func describeAction(a models.AdminAction, superuser bool) recentEntry {
 	default:
 		e.Class = "deletelink"
 	}
-	path := ""
+	change := ""
 	switch a.ContentType {
 	case ctQuestion:
-		e.Type, path = "Question", pathQuestions
+		e.Type, change = "Question", questionModel.change
 	case ctUser:
 		e.Type = "User"
 		if superuser {
-			path = pathUsers
+			change = userModel.change
 		}
 	}
-	if path != "" && a.ActionFlag != models.ActionDeletion {
-		e.URL = path + a.ObjectID + "/change/"
+	if change != "" && a.ActionFlag != models.ActionDeletion {
+		e.URL = strings.Replace(change, ":id", a.ObjectID, 1)
 	}
 	return e
 }

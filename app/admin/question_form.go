@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -73,10 +72,7 @@ func (h *Handler) questionAdd(c echo.Context, r *webctx.Request) error {
 	if err := models.CreateQuestion(r.DB, &q); err != nil {
 		return err
 	}
-	if err := h.logAction(c, r, models.ActionAddition, ctQuestion, q.ID, q.QuestionText, "Added."); err != nil {
-		return err
-	}
-	return afterSave(c, r, form, q, "added")
+	return h.saved(c, r, form, questionModel, q.ID, q.QuestionText, models.ActionAddition, "")
 }
 
 // questionChangeForm shows a question with its choices and their votes.
@@ -119,10 +115,7 @@ func (h *Handler) questionChange(c echo.Context, r *webctx.Request) error {
 	if err := models.EditChoices(db, id, in.edits); err != nil {
 		return err
 	}
-	if err := h.logAction(c, r, models.ActionChange, ctQuestion, id, in.question.QuestionText, changeMessage(old, in)); err != nil {
-		return err
-	}
-	return afterSave(c, r, form, in.question, "changed")
+	return h.saved(c, r, form, questionModel, id, in.question.QuestionText, models.ActionChange, changeMessage(old, in))
 }
 
 // renderChange shows the change form of q filled as p says.
@@ -131,19 +124,6 @@ func (h *Handler) renderChange(c echo.Context, r *webctx.Request, q models.Quest
 	if err != nil {
 		return err
 	}
-	p.base, p.Action, p.DeleteURL = b, questionChangeURL(q.ID), pathQuestions+itoa(q.ID)+"/delete/"
+	p.base, p.Action, p.DeleteURL = b, questionChangeURL(q.ID), link(pathQuestionDelete, q.ID)
 	return c.Render(http.StatusOK, "admin/question_form", p)
-}
-
-// afterSave goes where the button pressed asks, with Django's confirmation.
-func afterSave(c echo.Context, r *webctx.Request, form url.Values, q models.Question, verb string) error {
-	msg := "The question " + quoted(q.QuestionText) + " was " + verb + " successfully."
-	to := pathQuestions
-	switch {
-	case form.Has("_continue"):
-		to, msg = questionChangeURL(q.ID), msg+" You may edit it again below."
-	case form.Has("_addanother"):
-		to, msg = pathQuestionAdd, msg+" You may add another question below."
-	}
-	return redirectWith(c, r, to, "success", msg)
 }

@@ -110,10 +110,7 @@ func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
 			IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, Errors: errs, ErrorNote: errorNote(n),
 		})
 	}
-	if err := h.logAction(c, r, models.ActionAddition, ctUser, u.ID, u.Username, "Added."); err != nil {
-		return err
-	}
-	return afterUserSave(c, r, form, u, "added")
+	return h.saved(c, r, form, userModel, u.ID, u.Username, models.ActionAddition, "")
 }
 
 func (h *Handler) userChangeForm(c echo.Context, r *webctx.Request) error {
@@ -164,10 +161,7 @@ func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
 			return err
 		}
 	}
-	if err := h.logAction(c, r, models.ActionChange, ctUser, id, u.Username, userChangeMessage(old, u, password != "")); err != nil {
-		return err
-	}
-	return afterUserSave(c, r, form, u, "changed")
+	return h.saved(c, r, form, userModel, id, u.Username, models.ActionChange, userChangeMessage(old, u, password != ""))
 }
 
 // renderUserChange shows the change form of old, filled with u.
@@ -177,7 +171,7 @@ func (h *Handler) renderUserChange(c echo.Context, r *webctx.Request, old, u mod
 		return err
 	}
 	return c.Render(http.StatusOK, "admin/user_form", userFormPage{
-		base: b, Action: userChangeURL(old.ID), DeleteURL: pathUsers + itoa(old.ID) + "/delete/",
+		base: b, Action: userChangeURL(old.ID), DeleteURL: link(pathUserDelete, old.ID),
 		Username: u.Username, Email: u.Email, IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
 		LastLogin: formatTimePtr(old.LastLogin), DateJoined: formatTime(old.DateJoined),
 		Errors: errs, ErrorNote: errorNote(errs.count()),
@@ -203,17 +197,4 @@ func userChangeMessage(old, u models.User, password bool) string {
 		return "No fields changed."
 	}
 	return "Changed " + strings.Join(fields, ", ") + "."
-}
-
-// afterUserSave goes where the button pressed asks, with Django's confirmation.
-func afterUserSave(c echo.Context, r *webctx.Request, form url.Values, u models.User, verb string) error {
-	msg := "The user " + quoted(u.Username) + " was " + verb + " successfully."
-	to := pathUsers
-	switch {
-	case form.Has("_continue"):
-		to, msg = userChangeURL(u.ID), msg+" You may edit it again below."
-	case form.Has("_addanother"):
-		to, msg = pathUserAdd, msg+" You may add another user below."
-	}
-	return redirectWith(c, r, to, "success", msg)
 }
