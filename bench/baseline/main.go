@@ -208,19 +208,28 @@ type detailPage struct {
 	ErrorMessage string
 }
 
-func (s *server) detail(w http.ResponseWriter, r *http.Request) {
+// questionPage finds the site and the question a page is for, or answers
+// the request itself (404, or 500 on a database error) and says so.
+func (s *server) questionPage(w http.ResponseWriter, r *http.Request) (site, question, bool) {
 	st, ok := s.site(r)
 	if !ok {
 		http.NotFound(w, r)
-		return
+		return site{}, question{}, false
 	}
 	q, found, err := s.loadQuestion(r, st)
 	switch {
 	case err != nil:
 		http.Error(w, "database error", http.StatusInternalServerError)
+		return site{}, question{}, false
 	case !found:
 		http.NotFound(w, r)
-	default:
+		return site{}, question{}, false
+	}
+	return st, q, true
+}
+
+func (s *server) detail(w http.ResponseWriter, r *http.Request) {
+	if st, q, ok := s.questionPage(w, r); ok {
 		s.renderDetail(w, r, st, q, "")
 	}
 }
@@ -248,18 +257,8 @@ type resultsPage struct {
 }
 
 func (s *server) results(w http.ResponseWriter, r *http.Request) {
-	st, ok := s.site(r)
+	st, q, ok := s.questionPage(w, r)
 	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	q, found, err := s.loadQuestion(r, st)
-	switch {
-	case err != nil:
-		http.Error(w, "database error", http.StatusInternalServerError)
-		return
-	case !found:
-		http.NotFound(w, r)
 		return
 	}
 	var total int64
