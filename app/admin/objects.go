@@ -21,6 +21,17 @@ func loadFromPath[T any](c echo.Context, r *webctx.Request, load func(*gorm.DB, 
 	return load(r.DB, id)
 }
 
+// loadForChange is loadFromPath for a change page's post: the object it
+// names and the form posted for it.
+func loadForChange[T any](c echo.Context, r *webctx.Request, load func(*gorm.DB, int64) (T, error)) (T, url.Values, error) {
+	obj, err := loadFromPath(c, r, load)
+	if err != nil {
+		return obj, nil, err
+	}
+	form, err := formOf(c)
+	return obj, form, err
+}
+
 // errFormUnreadable is the 400 of a form post whose body could not be parsed.
 var errFormUnreadable = echo.NewHTTPError(http.StatusBadRequest, "The form could not be read.")
 

@@ -91,16 +91,11 @@ func (h *Handler) questionChangeForm(c echo.Context, r *webctx.Request) error {
 // questionChange saves a question and its choice edits, or shows the form
 // again with its errors and saves nothing.
 func (h *Handler) questionChange(c echo.Context, r *webctx.Request) error {
-	old, err := loadFromPath(c, r, models.QuestionWithChoices)
+	old, form, err := loadForChange(c, r, models.QuestionWithChoices)
 	if err != nil {
 		return err
 	}
-	id := old.ID
-	db := r.DB
-	form, err := formOf(c)
-	if err != nil {
-		return err
-	}
+	id, db := old.ID, r.DB
 	in, err := readQuestionForm(form, old)
 	if err != nil {
 		return err

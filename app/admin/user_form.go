@@ -124,16 +124,11 @@ func (h *Handler) userChangeForm(c echo.Context, r *webctx.Request) error {
 // userChange saves a user's details, flags and (when given) new password; a
 // new password ends the user's other sessions.
 func (h *Handler) userChange(c echo.Context, r *webctx.Request) error {
-	old, err := loadFromPath(c, r, models.UserByID)
+	old, form, err := loadForChange(c, r, models.UserByID)
 	if err != nil {
 		return err
 	}
-	id := old.ID
-	db := r.DB
-	form, err := formOf(c)
-	if err != nil {
-		return err
-	}
+	id, db := old.ID, r.DB
 	u, password, errs, err := readUserForm(db, form, old)
 	if err != nil {
 		return err
