@@ -38,7 +38,7 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return webctx.Handle(func(c echo.Context, r *webctx.Request) error {
 		sess, u, err := h.sessions.Current(c, r.DB)
-		if errors.Is(err, auth.ErrNoSession) || err == nil && !(u.IsActive && u.IsStaff) {
+		if errors.Is(err, auth.ErrNoSession) || err == nil && !admitted(r, u) {
 			status := http.StatusFound
 			if m := c.Request().Method; m != http.MethodGet && m != http.MethodHead {
 				status = http.StatusSeeOther // the browser follows with a GET of the login page
@@ -52,6 +52,12 @@ func (h *Handler) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(sessionKey, sess)
 		return next(c)
 	})
+}
+
+// admitted reports whether u may use the admin: an active staff user, and
+// only a superuser while the site is suspended.
+func admitted(r *webctx.Request, u models.User) bool {
+	return u.IsActive && u.IsStaff && (!r.Site.Suspended || u.IsSuperuser)
 }
 
 // requireSuperuser guards the user pages; it runs after requireStaff.

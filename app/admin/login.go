@@ -14,6 +14,10 @@ import (
 	"polls/app/webctx"
 )
 
+// msgSuspendedLogin refuses a staff user who is not a superuser while the
+// site is suspended.
+const msgSuspendedLogin = "This site is suspended: only its superusers may log in."
+
 // msgBadLogin is Django's message, which says nothing of which field was wrong.
 const msgBadLogin = "Please enter the correct username and password for a staff account. " +
 	"Note that both fields may be case-sensitive."
@@ -36,7 +40,7 @@ func (h *Handler) loginForm(c echo.Context, r *webctx.Request) error {
 	if err != nil && !errors.Is(err, auth.ErrNoSession) {
 		return err
 	}
-	if err == nil && u.IsActive && u.IsStaff {
+	if err == nil && admitted(r, u) {
 		return c.Redirect(http.StatusFound, next)
 	}
 	p, perr := h.loginPageFor(c, r, next)
@@ -96,6 +100,10 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	attempt.Succeed()
+	if !admitted(r, u) { // the password was right: the site is suspended
+		p.Error = msgSuspendedLogin
+		return c.Render(http.StatusOK, "admin/login", p)
+	}
 	if err := h.sessions.Login(c, db, u, r.Secure); err != nil {
 		return err
 	}

@@ -19,7 +19,14 @@ type base struct {
 	Crumbs      []crumb // breadcrumbs after Home; the last one is the current page
 	IsSuperuser bool
 	BodyClass   string
+	Notice      string // the site's plan, when it needs saying (suspended, on trial)
 }
+
+// Notices of the site's plan, at the top of every admin page.
+const (
+	noticeSuspended = "This site is suspended: its public pages say so, and only its superusers may use this admin. Nothing else has changed."
+	noticeTrial     = "This site is on trial."
+)
 
 // crumb is one breadcrumb; the current page has no URL.
 type crumb struct{ Label, URL string }
@@ -36,6 +43,12 @@ var (
 // one-time message, which is then gone.
 func (h *Handler) page(c echo.Context, r *webctx.Request, title string, crumbs ...crumb) (base, error) {
 	b := base{Page: views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF}}
+	switch {
+	case r.Site.Suspended:
+		b.Notice = noticeSuspended
+	case r.Site.OnTrial:
+		b.Notice = noticeTrial
+	}
 	if len(crumbs) > 0 {
 		b.Crumbs = append([]crumb{{"Home", pathIndex}}, crumbs...)
 	}

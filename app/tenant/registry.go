@@ -203,3 +203,22 @@ func deleteDomain(ctx context.Context, q querier, domain string) error {
 	}
 	return nil
 }
+
+// updatePlan changes a ready tenant's name and plan (nil fields are kept;
+// clearPaidUntil removes the end date) and returns the tenant's plan after it.
+func updatePlan(ctx context.Context, q querier, schema string, ch PlanChange) (Plan, error) {
+	var p Plan
+	err := q.QueryRowContext(ctx, `
+		UPDATE public.tenants SET
+		    name = COALESCE($2, name),
+		    paid_until = CASE WHEN $3 THEN NULL ELSE COALESCE($4::date, paid_until) END,
+		    on_trial = COALESCE($5, on_trial),
+		    suspended = COALESCE($6, suspended)
+		WHERE schema_name = $1 AND ready
+		RETURNING paid_until, on_trial, suspended`,
+		schema, ch.Name, ch.ClearPaidUntil, ch.PaidUntil, ch.OnTrial, ch.Suspended).Scan(&p.PaidUntil, &p.OnTrial, &p.Suspended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Plan{}, fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	}
+	return p, err
+}

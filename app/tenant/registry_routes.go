@@ -14,16 +14,20 @@ import (
 const routesQuery = `
 SELECT d.domain, t.id, t.schema_name, t.name,
        COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain),
-       COALESCE(t.role_name, '')
+       COALESCE(t.role_name, ''), t.paid_until, t.on_trial, t.suspended
 FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
 WHERE t.ready`
+
+// routeFields are where a row of routesQuery goes.
+func routeFields(domain *string, s *Site) []any {
+	return []any{domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role, &s.Plan.PaidUntil, &s.Plan.OnTrial, &s.Plan.Suspended}
+}
 
 // lookupRoute reads one host's route from the registry.
 func lookupRoute(ctx context.Context, q querier, host string) (Site, bool, error) {
 	var s Site
 	var domain string
-	err := q.QueryRowContext(ctx, routesQuery+` AND d.domain = $1`, host).
-		Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role)
+	err := q.QueryRowContext(ctx, routesQuery+` AND d.domain = $1`, host).Scan(routeFields(&domain, &s)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Site{}, false, nil
 	}
@@ -51,7 +55,7 @@ func loadRoutes(ctx context.Context, db *sql.DB) (map[string]Site, int64, error)
 	for rows.Next() {
 		var domain string
 		var s Site
-		if err := rows.Scan(&domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role); err != nil {
+		if err := rows.Scan(routeFields(&domain, &s)...); err != nil {
 			return nil, 0, err
 		}
 		routes[domain] = s

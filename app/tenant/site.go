@@ -6,6 +6,8 @@
 // scoped *gorm.DB from app/web.
 package tenant
 
+import "time"
+
 // Site is what a request needs to know about its tenant.
 type Site struct {
 	ID     int64
@@ -13,6 +15,29 @@ type Site struct {
 	Name   string
 	Domain string // the primary domain
 	Role   string // the PostgreSQL role owning the schema; "" if it has none yet
+	Plan   Plan
+}
+
+// Plan is a tenant's standing: paid until a date, on trial, or suspended.
+type Plan struct {
+	PaidUntil *time.Time // a date (midnight UTC); nil: no end
+	OnTrial   bool
+	Suspended bool // by hand (polls suspend)
+}
+
+// SuspendedAt reports whether the tenant is suspended at now: by hand, or
+// past its paid_until while not on trial. paid_until is the last paid day:
+// the tenant is suspended from the start of the next day, in UTC.
+func (p Plan) SuspendedAt(now time.Time) bool {
+	if p.Suspended {
+		return true
+	}
+	if p.OnTrial || p.PaidUntil == nil {
+		return false
+	}
+	d := p.PaidUntil.UTC()
+	dayAfter := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, time.UTC)
+	return !now.Before(dayAfter)
 }
 
 // NotifyChannel is the PostgreSQL channel on which registry changes are announced

@@ -48,7 +48,8 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		r := &webctx.Request{Site: webctx.Site{Name: site.Name, Schema: site.Schema}, Secure: s.proxies.secure(req)}
+		r := &webctx.Request{Secure: s.proxies.secure(req), Site: webctx.Site{Name: site.Name, Schema: site.Schema,
+			Suspended: site.Plan.SuspendedAt(time.Now()), OnTrial: site.Plan.OnTrial}}
 		webctx.Set(c, r)
 		if s.rates != nil {
 			if err := s.rates.allow(site.Schema); err != nil {

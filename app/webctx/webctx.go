@@ -46,6 +46,9 @@ type Request struct {
 type Site struct {
 	Name   string // shown to visitors
 	Schema string // for logs only; handlers never use it in SQL
+	// Suspended: the site's public pages answer 402 and only its superusers
+	// may use its admin. OnTrial: the admin says so.
+	Suspended, OnTrial bool
 }
 
 // HandlerFunc is a handler behind the tenant lifecycle; see Request for the

@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TABLE public.tenants DROP COLUMN IF EXISTS suspended;
+COMMIT;
