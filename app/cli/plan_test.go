@@ -53,3 +53,44 @@ func TestPlanCommands(t *testing.T) {
 		t.Fatalf("name after settenant --name: %q (%v), want Renamed", name, err)
 	}
 }
+
+// TestRenameTenantRefusals: a taken, foreign, invalid or identical new name,
+// or an unknown tenant, is refused with one line and nothing changes; a good
+// name renames.
+func TestRenameTenantRefusals(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	if _, err := apptest.DB(t).SQL.Exec(`CREATE SCHEMA stray_schema`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS stray_schema`) })
+	for _, tt := range []struct {
+		to   string
+		code int
+		says string
+	}{
+		{b.Schema, 1, "already exists"},
+		{"stray_schema", 1, "belongs to no tenant"},
+		{"Bad-Name", 2, "--to:"},
+		{a.Schema, 1, "already has that name"},
+	} {
+		out, code := run(t, nil, "renametenant", "--schema", a.Schema, "--to", tt.to)
+		if code != tt.code || !strings.Contains(out, tt.says) {
+			t.Fatalf("renametenant --to %s: exit %d, %q; want exit %d saying %q", tt.to, code, out, tt.code, tt.says)
+		}
+	}
+	if out, code := run(t, nil, "renametenant", "--schema", "no_such_tenant", "--to", "whatever_new"); code != 1 || !strings.Contains(out, "no such tenant") {
+		t.Fatalf("renaming an unknown tenant: exit %d, %q", code, out)
+	}
+	renamed := "r_" + apptest.RandomName(8)
+	t.Cleanup(func() {
+		apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + renamed + `" CASCADE`)
+		apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, renamed)
+	})
+	if out, code := run(t, nil, "renametenant", "--schema", a.Schema, "--to", renamed); code != 0 || !strings.Contains(out, "Renamed '"+a.Schema+"' to '"+renamed+"'") {
+		t.Fatalf("renametenant: exit %d, %q", code, out)
+	}
+	var n int
+	if err := apptest.DB(t).SQL.QueryRow(`SELECT count(*) FROM public.tenants WHERE schema_name = $1 AND role_name = $2`, renamed, "polls_tenant_"+renamed).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the registry after the rename: %d rows (%v), want 1 with the new role", n, err)
+	}
+}

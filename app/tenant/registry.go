@@ -222,3 +222,23 @@ func updatePlan(ctx context.Context, q querier, schema string, ch PlanChange) (P
 	}
 	return p, err
 }
+
+// renameTenantRow records a tenant's new schema and role names.
+func renameTenantRow(ctx context.Context, q querier, id int64, schema, role string) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET schema_name = $2, role_name = NULLIF($3, '') WHERE id = $1`, id, schema, role)
+	if isUniqueViolation(err) {
+		return &ExistsError{Taken: SchemaTaken, Name: schema}
+	}
+	return err
+}
+
+// tenantRole reads a ready tenant's id and role ("" when it has none).
+func tenantRole(ctx context.Context, q querier, schema string) (int64, string, error) {
+	var id int64
+	var role string
+	err := q.QueryRowContext(ctx, `SELECT id, COALESCE(role_name, '') FROM public.tenants WHERE schema_name = $1 AND ready FOR UPDATE`, schema).Scan(&id, &role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	}
+	return id, role, err
+}

@@ -62,19 +62,25 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 	return s, nil
 }
 
-// Recheck asks the registry itself whether hostHeader still names a tenant,
-// after a request of its cached tenant failed as a deleted tenant's would
-// (MaybeGone). If not, the route is forgotten and the answer is the
-// *UnknownHostError that request should get; otherwise nil.
-func (r *Resolver) Recheck(ctx context.Context, hostHeader string) error {
+// Recheck asks the registry itself for hostHeader's route, bypassing the
+// cache, after a request of its cached tenant failed as a deleted or renamed
+// tenant's would (MaybeGone). The cache takes what it finds. A host no
+// longer routed is the *UnknownHostError that request should get; another
+// error means the registry could not be asked.
+func (r *Resolver) Recheck(ctx context.Context, hostHeader string) (Site, error) {
 	host := HostFromRequest(hostHeader)
-	if _, ok, err := r.lookup(ctx, host); err != nil || ok {
-		return nil
+	s, ok, err := r.lookup(ctx, host)
+	if err != nil {
+		return Site{}, fmt.Errorf("recheck tenant for %q: %w", host, err)
 	}
 	r.mu.Lock()
-	delete(r.routes, host)
-	r.mu.Unlock()
-	return &UnknownHostError{Host: host}
+	defer r.mu.Unlock()
+	if !ok {
+		delete(r.routes, host)
+		return Site{}, &UnknownHostError{Host: host}
+	}
+	r.routes[host] = s
+	return s, nil
 }
 
 func (r *Resolver) lookup(ctx context.Context, host string) (Site, bool, error) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -71,12 +72,16 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		orig := c.Response()
 		defer c.SetResponse(orig) // also when the handler panics
 		var held *bufferedResponse
-		err = s.runner.Run(ctx, site, idempotent(req.Method), func(db *gorm.DB, checkpoint func(context.Context) error) error {
+		work := func(db *gorm.DB, checkpoint func(context.Context) error) error {
 			held = newBufferedResponse() // a re-run starts from an empty response
 			c.SetResponse(echo.NewResponse(held, c.Echo()))
 			r.DB, r.Checkpoint = db, checkpoint
 			return next(c)
-		})
+		}
+		err = s.runner.Run(ctx, site, idempotent(req.Method), work)
+		if fresh, moved := s.movedUnder(req.Context(), req.Host, site, err, idempotent(req.Method)); moved {
+			err = s.runner.Run(ctx, fresh, idempotent(req.Method), work)
+		}
 		c.SetResponse(orig)
 		if err != nil {
 			return s.explain(req.Context(), req.Host, err)
@@ -92,10 +97,28 @@ func (s *sites) explain(ctx context.Context, host string, err error) error {
 	if !tenant.MaybeGone(err) {
 		return err
 	}
-	if gone := s.resolver.Recheck(ctx, host); gone != nil {
-		return gone
+	var unknown *tenant.UnknownHostError
+	if _, rerr := s.resolver.Recheck(ctx, host); errors.As(rerr, &unknown) {
+		return rerr
 	}
 	return err
+}
+
+// movedUnder reports whether a request's tenant was renamed under its cached
+// route (polls renametenant), so that the registry now routes the host to
+// another schema or role, and the request may run again there: its scoping
+// statements were refused (so nothing of it ran), or it is idempotent and
+// found its schema gone. It returns the new route.
+func (s *sites) movedUnder(ctx context.Context, host string, site tenant.Site, err error, idempotent bool) (tenant.Site, bool) {
+	var scopeErr *tenant.ScopeError
+	if !errors.As(err, &scopeErr) && !(idempotent && tenant.MaybeGone(err)) {
+		return site, false
+	}
+	fresh, rerr := s.resolver.Recheck(ctx, host)
+	if rerr != nil || fresh.Schema == site.Schema && fresh.Role == site.Role {
+		return site, false
+	}
+	return fresh, true
 }
 
 // idempotent reports whether a request may be run again from the start.
