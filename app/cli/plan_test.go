@@ -44,6 +44,15 @@ func TestPlanCommands(t *testing.T) {
 			t.Fatalf("polls %s: exit %d, %q; want exit %d saying %q", strings.Join(tt.args, " "), code, out, tt.code, tt.says)
 		}
 	}
+	if _, code := run(t, nil, "suspend", "--schema", tn.Schema); code != 0 {
+		t.Fatal("suspend failed")
+	}
+	if out, _ := run(t, nil, "tenants", "--json"); !strings.Contains(out, `"schema": "`+tn.Schema+`"`) || !strings.Contains(out, `"suspended": true`) {
+		t.Fatalf("tenants --json does not say the tenant is suspended:\n%s", out)
+	}
+	if _, code := run(t, nil, "resume", "--schema", tn.Schema); code != 0 {
+		t.Fatal("resume failed")
+	}
 	paid, trial, suspended := standing()
 	if paid != nil || !trial || suspended {
 		t.Fatalf("after the commands: paid until %v, on trial %v, suspended %v; want no end, on trial, not suspended", paid, trial, suspended)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"polls/app/tenant"
 )
@@ -36,10 +37,13 @@ func tenantsCommand() *Command {
 					Name      string   `json:"name"`
 					PaidUntil *string  `json:"paid_until"`
 					OnTrial   bool     `json:"on_trial"`
+					Suspended bool     `json:"suspended"` // now, by hand or by its date
 				}
 				rows := make([]row, 0, len(ts))
+				now := time.Now()
 				for _, t := range ts {
-					r := row{Schema: t.Schema, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{}}
+					r := row{Schema: t.Schema, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{},
+						Suspended: t.Plan().SuspendedAt(now)}
 					for _, d := range t.Domains {
 						r.Domains = append(r.Domains, d.Name)
 					}

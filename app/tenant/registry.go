@@ -21,6 +21,7 @@ type Record struct {
 	Name      string
 	PaidUntil *time.Time
 	OnTrial   bool
+	Suspended bool     // by hand (polls suspend); see Plan.SuspendedAt for the whole rule
 	Role      string   // the PostgreSQL role owning the schema; "" before it has one
 	Domains   []Domain // primary first, then by name
 }
@@ -29,6 +30,11 @@ type Record struct {
 type Domain struct {
 	Name    string
 	Primary bool
+}
+
+// Plan is the tenant's standing.
+func (r Record) Plan() Plan {
+	return Plan{PaidUntil: r.PaidUntil, OnTrial: r.OnTrial, Suspended: r.Suspended}
 }
 
 // PrimaryDomain returns the tenant's primary domain, or its first one.
@@ -63,7 +69,7 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 // List returns every ready tenant with its domains, ordered by schema name.
 func List(ctx context.Context, db *sql.DB) ([]Record, error) {
 	rows, err := db.QueryContext(ctx, `
-		SELECT t.id, t.schema_name, t.name, t.paid_until, t.on_trial, COALESCE(t.role_name, ''),
+		SELECT t.id, t.schema_name, t.name, t.paid_until, t.on_trial, t.suspended, COALESCE(t.role_name, ''),
 		       COALESCE(d.domain, ''), COALESCE(d.is_primary, false)
 		FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
 		WHERE t.ready
@@ -76,7 +82,7 @@ func List(ctx context.Context, db *sql.DB) ([]Record, error) {
 	for rows.Next() {
 		var r Record
 		var d Domain
-		if err := rows.Scan(&r.ID, &r.Schema, &r.Name, &r.PaidUntil, &r.OnTrial, &r.Role, &d.Name, &d.Primary); err != nil {
+		if err := rows.Scan(&r.ID, &r.Schema, &r.Name, &r.PaidUntil, &r.OnTrial, &r.Suspended, &r.Role, &d.Name, &d.Primary); err != nil {
 			return nil, fmt.Errorf("list tenants: %w", err)
 		}
 		if n := len(out); n == 0 || out[n-1].ID != r.ID {
