@@ -39,13 +39,10 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 		req := c.Request()
 		site := siteOf(c)
 		out := classify(err)
-		switch {
-		case req.Context().Err() != nil:
+		if req.Context().Err() != nil {
 			// The client hung up: whatever failed after that (a query
 			// cancelled, a statement cut short) failed because of it.
 			out = outcome{status: statusClientGone}
-		case out.status == statusClientGone:
-			out = outcome{status: http.StatusInternalServerError, msg: msgInternal} // cancelled by us, not by the client
 		}
 		switch denied, isDenied := permissionDenied(err); {
 		case isDenied:
@@ -156,9 +153,6 @@ func classify(err error) outcome {
 	}
 	if reason, ok := databaseUnavailable(err); ok {
 		return outcome{status: http.StatusServiceUnavailable, msg: msgUnavailable, retryAfter: 5 * time.Second, limit: reason}
-	}
-	if errors.Is(err, context.Canceled) {
-		return outcome{status: statusClientGone}
 	}
 	return outcome{status: http.StatusInternalServerError, msg: msgInternal}
 }

@@ -79,46 +79,40 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		err = s.runner.Run(ctx, site, idempotent(req.Method), work)
-		if fresh, moved := s.movedUnder(req.Context(), req.Host, site, err, idempotent(req.Method)); moved {
-			err = s.runner.Run(ctx, fresh, idempotent(req.Method), work)
+		if tenant.MaybeGone(err) {
+			err = s.afterVanished(req, site, err, func(fresh tenant.Site) error {
+				return s.runner.Run(ctx, fresh, idempotent(req.Method), work)
+			})
 		}
 		c.SetResponse(orig)
 		if err != nil {
-			return s.explain(req.Context(), req.Host, err)
+			return err
 		}
 		privatePage(held.header)
 		return held.sendTo(orig)
 	}
 }
 
-// explain turns the failure of a tenant deleted meanwhile (its role or schema
-// gone under a route still cached) into the unknown-host answer it now is.
-func (s *sites) explain(ctx context.Context, host string, err error) error {
-	if !tenant.MaybeGone(err) {
-		return err
-	}
+// afterVanished answers a request whose tenant's role, schema or tables were
+// not there (tenant.MaybeGone) under its cached route, after asking the
+// registry itself once: a tenant deleted meanwhile is the unknown-host
+// answer it now is; a tenant renamed meanwhile (another schema or role for
+// the host) runs the request again there with rerun, when that is safe: its
+// scoping was refused, so nothing of it ran, or it is idempotent. Otherwise
+// the error stands.
+func (s *sites) afterVanished(req *http.Request, site tenant.Site, err error, rerun func(tenant.Site) error) error {
+	fresh, rerr := s.resolver.Recheck(req.Context(), req.Host)
 	var unknown *tenant.UnknownHostError
-	if _, rerr := s.resolver.Recheck(ctx, host); errors.As(rerr, &unknown) {
+	var scopeErr *tenant.ScopeError
+	switch {
+	case errors.As(rerr, &unknown):
 		return rerr
+	case rerr != nil || fresh.Schema == site.Schema && fresh.Role == site.Role:
+		return err
+	case errors.As(err, &scopeErr) || idempotent(req.Method):
+		return rerun(fresh)
 	}
 	return err
-}
-
-// movedUnder reports whether a request's tenant was renamed under its cached
-// route (polls renametenant), so that the registry now routes the host to
-// another schema or role, and the request may run again there: its scoping
-// statements were refused (so nothing of it ran), or it is idempotent and
-// found its schema gone. It returns the new route.
-func (s *sites) movedUnder(ctx context.Context, host string, site tenant.Site, err error, idempotent bool) (tenant.Site, bool) {
-	var scopeErr *tenant.ScopeError
-	if !errors.As(err, &scopeErr) && !(idempotent && tenant.MaybeGone(err)) {
-		return site, false
-	}
-	fresh, rerr := s.resolver.Recheck(ctx, host)
-	if rerr != nil || fresh.Schema == site.Schema && fresh.Role == site.Role {
-		return site, false
-	}
-	return fresh, true
 }
 
 // idempotent reports whether a request may be run again from the start.
