@@ -97,22 +97,20 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 // not there (tenant.MaybeGone) under its cached route, after asking the
 // registry itself once: a tenant deleted meanwhile is the unknown-host
 // answer it now is; a tenant renamed meanwhile (another schema or role for
-// the host) runs the request again there with rerun, when that is safe: its
-// scoping was refused, so nothing of it ran, or it is idempotent. Otherwise
-// the error stands.
+// the host) runs the request again there with rerun. That is safe for any
+// method: the failed transaction was rolled back, and handlers may be run
+// again (webctx.Request says so) as after a stale plan. Otherwise the error
+// stands.
 func (s *sites) afterVanished(req *http.Request, site tenant.Site, err error, rerun func(tenant.Site) error) error {
 	fresh, rerr := s.resolver.Recheck(req.Context(), req.Host)
 	var unknown *tenant.UnknownHostError
-	var scopeErr *tenant.ScopeError
 	switch {
 	case errors.As(rerr, &unknown):
 		return rerr
 	case rerr != nil || fresh.Schema == site.Schema && fresh.Role == site.Role:
 		return err
-	case errors.As(err, &scopeErr) || idempotent(req.Method):
-		return rerun(fresh)
 	}
-	return err
+	return rerun(fresh)
 }
 
 // idempotent reports whether a request may be run again from the start.

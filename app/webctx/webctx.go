@@ -15,7 +15,8 @@ import (
 //
 // The rule for every handler that receives one: it may be run more than once
 // for one request, each time in a new transaction with the previous one
-// rolled back and its response discarded (tenant.Work says when). So a
+// rolled back and its response discarded (tenant.Work says when; also when
+// its tenant was renamed under it, app/web/scope.go). So a
 // handler's effects go through DB only; anything else it changes (memory,
 // files, mail) must survive being done twice. And its response is sent only
 // after COMMIT: a handler cannot stream.
