@@ -68,7 +68,21 @@ func Up(ctx context.Context, url, schema string, src fs.FS) (Result, error) {
 
 // UpAs is Up acting as role for the whole session, when role is not empty.
 // The connection is private to this call and closed after it.
-func UpAs(ctx context.Context, url, schema, role string, src fs.FS) (res Result, err error) {
+func UpAs(ctx context.Context, url, schema, role string, src fs.FS) (Result, error) {
+	return upAs(ctx, url, schema, role, src, 0)
+}
+
+// UpToAs is UpAs stopping at version rather than at the latest; it refuses a
+// version that src does not have. A schema already past version is an error.
+func UpToAs(ctx context.Context, url, schema, role string, src fs.FS, version uint) (Result, error) {
+	if version == 0 {
+		return Result{Schema: schema}, fmt.Errorf("migrate %s: version 0 is not a migration", schema)
+	}
+	return upAs(ctx, url, schema, role, src, version)
+}
+
+// upAs applies src's migrations up to version (0: all of them).
+func upAs(ctx context.Context, url, schema, role string, src fs.FS, target uint) (res Result, err error) {
 	res.Schema = schema
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -113,7 +127,11 @@ func UpAs(ctx context.Context, url, schema, role string, src fs.FS) (res Result,
 	if err != nil {
 		return res, fmt.Errorf("migrate %s: %w", schema, err)
 	}
-	err = m.Up()
+	if target == 0 {
+		err = m.Up()
+	} else {
+		err = m.Migrate(target)
+	}
 	if err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return res, fmt.Errorf("migrate %s: %w", schema, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"polls/app/dbmigrate"
 	"polls/migrations"
@@ -22,6 +23,16 @@ type NewTenant struct {
 	Name      string
 	PaidUntil *time.Time
 	OnTrial   bool
+	// Version, when not 0, builds the schema at this tenant migration version
+	// instead of the latest: Fill then loads rows made by that version (an
+	// archive's), and the later migrations run over them before the tenant
+	// is served. 0 builds it at the latest version.
+	Version uint
+	// Fill, when set, loads rows into the new schema before it is routable,
+	// in one transaction whose search_path is the new schema, acting as the
+	// provisioning user (so it may read another tenant's schema, to clone
+	// it). A Fill error undoes the whole creation.
+	Fill func(ctx context.Context, tx pgx.Tx) error
 }
 
 // Provisioner creates tenants.
@@ -70,7 +81,7 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 	if err != nil {
 		return err
 	}
-	if err := p.build(ctx, conn, id, nt.Schema); err != nil {
+	if err := p.build(ctx, conn, id, nt); err != nil {
 		if cerr := dropTenant(context.WithoutCancel(ctx), conn, id, nt.Schema); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
 		}
@@ -123,8 +134,9 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 }
 
 // build creates the schema, hands it to the tenant's role, migrates it as that
-// role, and makes the tenant routable.
-func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, schema string) error {
+// role, fills it, and makes the tenant routable.
+func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt NewTenant) error {
+	schema := nt.Schema
 	if _, err := conn.ExecContext(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize()); err != nil {
 		return err
 	}
@@ -139,10 +151,43 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, schem
 	if src == nil {
 		src = migrations.Tenant()
 	}
-	if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
+	if nt.Version != 0 {
+		if _, err := dbmigrate.UpToAs(ctx, p.URL, schema, role, src, nt.Version); err != nil {
+			return err
+		}
+	} else if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
 		return err
 	}
+	if nt.Fill != nil {
+		if err := fill(ctx, conn, schema, nt.Fill); err != nil {
+			return fmt.Errorf("fill: %w", err)
+		}
+	}
+	if nt.Version != 0 {
+		if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
+			return err
+		}
+	}
 	return markReady(ctx, conn, id)
+}
+
+// fill runs f in one transaction on conn, its search_path the new schema.
+func fill(ctx context.Context, conn *sql.Conn, schema string, f func(context.Context, pgx.Tx) error) error {
+	return conn.Raw(func(driverConn any) error {
+		pc := driverConn.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(context.WithoutCancel(ctx))
+		if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{schema}.Sanitize()); err != nil {
+			return err
+		}
+		if err := f(ctx, tx); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	})
 }
 
 // dropTenant removes a tenant's schema, then its row (and domains with it).
