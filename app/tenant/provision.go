@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"polls/app/dbmigrate"
 	"polls/migrations"
@@ -33,6 +32,9 @@ type NewTenant struct {
 	// provisioning user (so it may read another tenant's schema, to clone
 	// it). A Fill error undoes the whole creation.
 	Fill func(ctx context.Context, tx pgx.Tx) error
+
+	cloneFrom string // set by Clone: the schema whose structure to copy
+	cloneRows bool   // and whether its rows too
 }
 
 // Provisioner creates tenants.
@@ -41,6 +43,17 @@ type Provisioner struct {
 	URL        string // migrations open their own connection
 	Migrations fs.FS  // the tenant migrations; nil means the embedded ones
 	Isolation  Isolation
+	// Replay builds every tenant by replaying its migrations instead of from
+	// the recorded template (tenancy.provision: migrations). Slower; the
+	// result is the same.
+	Replay bool
+}
+
+func (p *Provisioner) migrations() fs.FS {
+	if p.Migrations == nil {
+		return migrations.Tenant()
+	}
+	return p.Migrations
 }
 
 // Create registers the tenant (not yet routable), creates its schema, applies
@@ -133,8 +146,9 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 	return id, nil
 }
 
-// build creates the schema, hands it to the tenant's role, migrates it as that
-// role, fills it, and makes the tenant routable.
+// build creates the schema, hands it to the tenant's role, gives it its
+// structure (from a clone's source, the template, or the migrations), fills
+// it, and makes the tenant routable.
 func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt NewTenant) error {
 	schema := nt.Schema
 	if _, err := conn.ExecContext(ctx, `CREATE SCHEMA `+pgx.Identifier{schema}.Sanitize()); err != nil {
@@ -147,47 +161,52 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 			return err
 		}
 	}
-	src := p.Migrations
-	if src == nil {
-		src = migrations.Tenant()
-	}
-	if nt.Version != 0 {
-		if _, err := dbmigrate.UpToAs(ctx, p.URL, schema, role, src, nt.Version); err != nil {
-			return err
-		}
-	} else if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
+	if err := p.structure(ctx, conn, schema, role, nt); err != nil {
 		return err
 	}
 	if nt.Fill != nil {
-		if err := fill(ctx, conn, schema, nt.Fill); err != nil {
+		err := inPgxTx(ctx, conn, pgx.TxOptions{IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+			if err := actIn(ctx, tx, schema, ""); err != nil {
+				return err
+			}
+			return nt.Fill(ctx, tx)
+		})
+		if err != nil {
 			return fmt.Errorf("fill: %w", err)
 		}
 	}
 	if nt.Version != 0 {
-		if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src); err != nil {
+		if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, p.migrations()); err != nil {
 			return err
 		}
 	}
 	return markReady(ctx, conn, id)
 }
 
-// fill runs f in one transaction on conn, its search_path the new schema.
-func fill(ctx context.Context, conn *sql.Conn, schema string, f func(context.Context, pgx.Tx) error) error {
-	return conn.Raw(func(driverConn any) error {
-		pc := driverConn.(*stdlib.Conn).Conn()
-		tx, err := pc.Begin(ctx)
-		if err != nil {
-			return err
+// structure gives the new schema its tables: a copy of a clone's source, or
+// the migrations up to nt.Version, or the template of the latest version
+// (recorded first if needed), or, when that cannot be, the migrations.
+func (p *Provisioner) structure(ctx context.Context, conn *sql.Conn, schema, role string, nt NewTenant) error {
+	src := p.migrations()
+	switch {
+	case nt.cloneFrom != "":
+		return cloneInto(ctx, conn, nt.cloneFrom, schema, role, nt.cloneRows)
+	case nt.Version != 0:
+		_, err := dbmigrate.UpToAs(ctx, p.URL, schema, role, src, nt.Version)
+		return err
+	case !p.Replay:
+		t, ok, err := p.template(ctx, conn)
+		if err == nil && ok {
+			return applyTemplate(ctx, conn, schema, role, t)
 		}
-		defer tx.Rollback(context.WithoutCancel(ctx))
-		if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{schema}.Sanitize()); err != nil {
-			return err
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		if err := f(ctx, tx); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
-	})
+		// No usable template: the migrations build the same thing, slower,
+		// and report any fault in them in their own words.
+	}
+	_, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src)
+	return err
 }
 
 // dropTenant removes a tenant's schema, then its row (and domains with it).

@@ -1,0 +1,3 @@
+BEGIN;
+DROP TABLE public.tenant_templates;
+COMMIT;
