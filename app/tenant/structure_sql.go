@@ -62,7 +62,7 @@ WHERE c.relnamespace = $1
 ORDER BY c.oid`
 
 // columnsSQL returns, per table and column in order: the table's oid, the
-// head of its CREATE TABLE, and the column's definition (” for a table
+// head of its CREATE TABLE, and the column's definition (empty for a table
 // without columns).
 const columnsSQL = `
 SELECT c.oid,
