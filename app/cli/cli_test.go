@@ -69,6 +69,9 @@ func TestMigrateTwiceIsANoOpTheSecondTime(t *testing.T) {
 	if !strings.Contains(out, "shared (public): already current") {
 		t.Fatalf("second migrate did not report the shared schema current:\n%s", out)
 	}
+	if !strings.Contains(out, "template: already current (version ") {
+		t.Fatalf("second migrate did not report the template for new tenants current:\n%s", out)
+	}
 }
 
 func TestMigrateFlags(t *testing.T) {

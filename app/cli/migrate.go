@@ -67,15 +67,42 @@ func migrateCommand() *Command {
 				if *schema != "" && len(targets) == 0 {
 					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
 				}
+				templateErr := recordTemplate(ctx, inv.Stdout, rt)
 				if rt.mode == tenant.IsolationRoles {
 					if err := giveRoles(ctx, inv.Stdout, db.SQL, ts, targets); err != nil {
 						return err
 					}
 				}
-				return migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers)
+				if err := migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers); err != nil {
+					return err
+				}
+				return templateErr
 			}
 		},
 	}
+}
+
+// recordTemplate brings the template new tenants are built from up to this
+// release's migrations, and says how it stands. A failure does not stop the
+// tenants' migration (new tenants are then built by replaying), but makes
+// the command fail once that is done.
+func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
+	if rt.cfg.Tenancy.Provision != "template" {
+		return nil
+	}
+	t, recorded, err := rt.provisioner().RecordTemplate(ctx)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "template: FAILED: %v\n", err)
+		return fmt.Errorf("the template for new tenants could not be recorded (they are built by their migrations meanwhile): %w", err)
+	case t.Unusable != "":
+		fmt.Fprintf(w, "template: not used, new tenants are built by their migrations: %s\n", t.Unusable)
+	case recorded:
+		fmt.Fprintf(w, "template: recorded for new tenants at version %d\n", t.Version)
+	default:
+		fmt.Fprintf(w, "template: already current (version %d)\n", t.Version)
+	}
+	return nil
 }
 
 // giveRoles sets each target's role, first creating it for tenants made

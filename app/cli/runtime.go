@@ -58,3 +58,8 @@ func (inv *Invocation) start(ctx context.Context, opts startOptions) (*runtime, 
 	}
 	return &runtime{cfg: cfg, log: log, db: db, mode: mode, close: closeDB}, nil
 }
+
+// provisioner creates tenants as the settings say.
+func (rt *runtime) provisioner() *tenant.Provisioner {
+	return &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode, Replay: rt.cfg.Tenancy.Provision == "migrations"}
+}

@@ -75,6 +75,9 @@ type Tenancy struct {
 	QueuePerTenant int `yaml:"queue_per_tenant"`
 	// RateLimit is each tenant's requests per second; 0: no limit.
 	RateLimit float64 `yaml:"rate_limit"`
+	// Provision is how a new tenant's schema is built: "template" (from the
+	// structure recorded once per release) or "migrations" (replaying each).
+	Provision string `yaml:"provision"`
 }
 
 // PerTenantConns is tenancy.max_conns_per_tenant with its default applied.
@@ -153,7 +156,7 @@ func Default() Config {
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info"},
-		Tenancy:  Tenancy{Isolation: "roles"},
+		Tenancy:  Tenancy{Isolation: "roles", Provision: "template"},
 	}
 }
 
@@ -277,6 +280,9 @@ func (c Config) Validate() error {
 	}
 	if c.Tenancy.RateLimit < 0 {
 		return &Error{Key: "tenancy.rate_limit", Msg: fmt.Sprintf("%g is negative (0 means no limit)", c.Tenancy.RateLimit)}
+	}
+	if c.Tenancy.Provision != "template" && c.Tenancy.Provision != "migrations" {
+		return &Error{Key: "tenancy.provision", Msg: fmt.Sprintf("%q is not template or migrations", c.Tenancy.Provision)}
 	}
 	if c.Tenancy.Isolation != "roles" && c.Tenancy.Isolation != "search_path" {
 		return &Error{Key: "tenancy.isolation", Msg: fmt.Sprintf("%q is not roles or search_path", c.Tenancy.Isolation)}

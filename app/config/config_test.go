@@ -32,6 +32,7 @@ func TestLimitsAreValidatedByName(t *testing.T) {
 		{"tenancy: {max_conns_per_tenant: 21}", "tenancy.max_conns_per_tenant"},
 		{"tenancy: {queue_per_tenant: -1}", "tenancy.queue_per_tenant"},
 		{"tenancy: {rate_limit: -2}", "tenancy.rate_limit"},
+		{"tenancy: {provision: copy}", "tenancy.provision"},
 		{"server: {trusted_origins: [maboite.com]}", "server.trusted_origins[0]"},
 		{"server: {trusted_origins: [https://ok.example, https://Bad.example]}", "server.trusted_origins[1]"},
 		{"server: {request_timeout: soon}", "yaml"},
