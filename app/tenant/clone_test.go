@@ -83,9 +83,9 @@ func TestCloneWithoutRowsIsEmptyAndAtTheSourceVersion(t *testing.T) {
 	db := apptest.DB(t).SQL
 	var questions, users int
 	var version, srcVersion int64
-	if err := db.QueryRow(`SELECT (SELECT count(*) FROM ` + pgx.Identifier{clone, "polls_question"}.Sanitize() + `), (SELECT count(*) FROM ` +
-		pgx.Identifier{clone, "auth_user"}.Sanitize() + `), (SELECT version FROM ` + pgx.Identifier{clone, "schema_migrations"}.Sanitize() + `), (SELECT version FROM ` +
-		pgx.Identifier{src.Schema, "schema_migrations"}.Sanitize() + `)`).Scan(&questions, &users, &version, &srcVersion); err != nil {
+	if err := db.QueryRow(`SELECT (SELECT count(*) FROM `+pgx.Identifier{clone, "polls_question"}.Sanitize()+`), (SELECT count(*) FROM `+
+		pgx.Identifier{clone, "auth_user"}.Sanitize()+`), (SELECT version FROM `+pgx.Identifier{clone, "schema_migrations"}.Sanitize()+`), (SELECT version FROM `+
+		pgx.Identifier{src.Schema, "schema_migrations"}.Sanitize()+`)`).Scan(&questions, &users, &version, &srcVersion); err != nil {
 		t.Fatal(err)
 	}
 	if questions != 0 || users != 0 || version != srcVersion {
