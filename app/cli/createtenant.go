@@ -57,7 +57,7 @@ func createTenantCommand() *Command {
 				if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
 					return err
 				}
-				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: rt.mode}
+				p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: rt.mode, Roles: rt.roles}
 				if err := p.Create(ctx, nt); err != nil {
 					return err
 				}

@@ -33,7 +33,7 @@ func demoCommand() *Command {
 					return err
 				}
 				defer rt.close()
-				if err := setUpDemo(ctx, inv.Stdout, rt.db, rt.mode, rt.cfg.Migrate.Workers); err != nil {
+				if err := setUpDemo(ctx, inv.Stdout, rt.db, rt.mode, rt.roles, rt.cfg.Migrate.Workers); err != nil {
 					return err
 				}
 				_, port, _ := net.SplitHostPort(rt.cfg.Addr)
@@ -51,11 +51,11 @@ func demoCommand() *Command {
 }
 
 // setUpDemo brings the database up to date and adds what the demo lacks.
-func setUpDemo(ctx context.Context, out io.Writer, db *database.DB, mode tenant.Isolation, workers int) error {
+func setUpDemo(ctx context.Context, out io.Writer, db *database.DB, mode tenant.Isolation, roles tenant.Roles, workers int) error {
 	if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
 		return err
 	}
-	p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: mode}
+	p := &tenant.Provisioner{SQL: db.SQL, URL: db.URL, Isolation: mode, Roles: roles}
 	for _, s := range demo.Sites() {
 		err := p.Create(ctx, tenant.NewTenant{Schema: s.Schema, Domain: s.Domain, Name: s.Name})
 		var exists *tenant.ExistsError
@@ -76,7 +76,11 @@ func setUpDemo(ctx context.Context, out io.Writer, db *database.DB, mode tenant.
 		targets = append(targets, dbmigrate.Target{Schema: t.Schema})
 	}
 	if mode == tenant.IsolationRoles {
-		if err := giveRoles(ctx, out, db.SQL, ts, targets); err != nil {
+		unmoved, err := giveRoles(ctx, out, db.SQL, roles, ts, targets)
+		if err != nil {
+			return err
+		}
+		if err := unmovedError(unmoved); err != nil {
 			return err
 		}
 	}

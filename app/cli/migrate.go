@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -67,38 +66,19 @@ func migrateCommand() *Command {
 				if *schema != "" && len(targets) == 0 {
 					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
 				}
+				unmoved := 0
 				if rt.mode == tenant.IsolationRoles {
-					if err := giveRoles(ctx, inv.Stdout, db.SQL, ts, targets); err != nil {
+					if unmoved, err = giveRoles(ctx, inv.Stdout, db.SQL, rt.roles, ts, targets); err != nil {
 						return err
 					}
 				}
-				return migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers)
+				if err := migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers); err != nil {
+					return err
+				}
+				return unmovedError(unmoved)
 			}
 		},
 	}
-}
-
-// giveRoles sets each target's role, first creating it for tenants made
-// before roles (or in search_path mode) and handing it their schema.
-func giveRoles(ctx context.Context, w io.Writer, db *sql.DB, ts []tenant.Record, targets []dbmigrate.Target) error {
-	roles := map[string]string{}
-	for _, t := range ts {
-		if t.Role != "" {
-			roles[t.Schema] = t.Role
-		}
-	}
-	for i, tg := range targets {
-		role, ok := roles[tg.Schema]
-		if !ok {
-			var err error
-			if role, err = tenant.EnsureRole(ctx, db, tg.Schema); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "%s: now owned by its own role %s\n", tg.Schema, role)
-		}
-		targets[i].Role = role
-	}
-	return nil
 }
 
 func migrateTenants(ctx context.Context, w io.Writer, url string, schemas []dbmigrate.Target, workers int) error {
