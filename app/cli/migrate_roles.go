@@ -62,5 +62,5 @@ func unmovedError(unmoved int) error {
 	if unmoved == 0 {
 		return nil
 	}
-	return fmt.Errorf("%d tenants keep their old role (see FAILED above): fix the cause and run `polls migrate` again", unmoved)
+	return fmt.Errorf("%d tenant(s) keep their old role (see FAILED above): fix the cause and run `polls migrate` again", unmoved)
 }
