@@ -190,3 +190,36 @@ func TestDerivedRolePrefix(t *testing.T) {
 		t.Fatalf("the derived prefix must be stable for a name and differ between names")
 	}
 }
+
+// TestARoleAnotherDatabaseUsesIsNeitherRenamedNorDropped: a tenant role that
+// another database also uses (one made before roles had a prefix per
+// installation) would be renamed or dropped there too: rename refuses, and
+// delete leaves the role.
+func TestARoleAnotherDatabaseUsesIsNeitherRenamedNorDropped(t *testing.T) {
+	ctx := context.Background()
+	a := installation{db: apptest.DB(t), roles: apptest.Roles(t)}
+	b := secondInstallation(t)
+	schema := "t_" + apptest.RandomName(10)
+	if err := a.create(t, a.roles, schema); err != nil {
+		t.Fatal(err)
+	}
+	role := a.roles.For(schema)
+	t.Cleanup(func() { apptest.DropRole(t, b.db.SQL, role) })
+	if _, err := b.db.SQL.Exec(`GRANT USAGE ON SCHEMA public TO "` + role + `"`); err != nil {
+		t.Fatal(err)
+	}
+
+	err := tenant.Rename(ctx, a.db.SQL, a.roles, schema, "r_"+apptest.RandomName(10))
+	if !errors.Is(err, tenant.ErrRoleElsewhere) || !strings.Contains(err.Error(), "polls migrate") {
+		t.Fatalf("renaming a tenant whose role another database uses: got %v, want ErrRoleElsewhere pointing to polls migrate", err)
+	}
+	if got := owner(t, a.db.SQL, schema); got != role {
+		t.Fatalf("after the refused rename the schema is owned by %q, want %s unchanged", got, role)
+	}
+	if err := tenant.Delete(ctx, a.db.SQL, schema); err != nil {
+		t.Fatal(err)
+	}
+	if !roleExists(t, b.db.SQL, role) {
+		t.Fatalf("deleting the tenant dropped role %s, which the other database still uses", role)
+	}
+}
