@@ -15,7 +15,7 @@ import (
 
 // legacyRoles names roles as every polls installation did before
 // tenancy.role_prefix.
-var legacyRoles = tenant.Roles{Prefix: "polls_tenant_"}
+func legacyRoles() tenant.Roles { return tenant.Roles{Prefix: "polls_tenant_"} }
 
 // handRoleTo makes role own everything the tenant of schema has in db, as
 // if it had been made under that name, and records it.
@@ -73,7 +73,7 @@ func roleExists(t *testing.T, role string) bool {
 func TestMigrateMovesRolesToThePrefix(t *testing.T) {
 	tn := apptest.NewTenant(t)
 	db := apptest.DB(t).SQL
-	old := legacyRoles.For(tn.Schema)
+	old := legacyRoles().For(tn.Schema)
 	t.Cleanup(func() { apptest.DropRole(t, db, old) })
 	handRoleTo(t, db, tn.Schema, old)
 
@@ -102,7 +102,7 @@ func TestMigrateKeepsARoleAnotherDatabaseUses(t *testing.T) {
 	ctx := context.Background()
 	other := apptest.NewDatabase(t)
 	schema := "t_" + apptest.RandomName(10)
-	old := legacyRoles.For(schema)
+	old := legacyRoles().For(schema)
 	otherRoles, err := tenant.ResolveRoles(ctx, other.SQL, "")
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func TestMigrateKeepsARoleAnotherDatabaseUses(t *testing.T) {
 	for _, in := range []struct {
 		db    *database.DB
 		roles tenant.Roles
-	}{{apptest.DB(t), legacyRoles}, {other, otherRoles}} {
+	}{{apptest.DB(t), legacyRoles()}, {other, otherRoles}} {
 		t.Cleanup(func() {
 			_, _ = in.db.SQL.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`)
 			_, _ = in.db.SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema)
@@ -155,7 +155,7 @@ func TestMigrateGoesOnWhenARoleCannotMove(t *testing.T) {
 	db := apptest.DB(t).SQL
 	stuck, movable := apptest.NewTenant(t), apptest.NewTenant(t)
 	for _, tn := range []apptest.Tenant{stuck, movable} {
-		old := legacyRoles.For(tn.Schema)
+		old := legacyRoles().For(tn.Schema)
 		t.Cleanup(func() { apptest.DropRole(t, db, old) })
 		handRoleTo(t, db, tn.Schema, old)
 	}
@@ -171,13 +171,13 @@ func TestMigrateGoesOnWhenARoleCannotMove(t *testing.T) {
 	}
 
 	out, code := run(t, nil, "migrate", "--tenants")
-	if code == 0 || !strings.Contains(out, stuck.Schema+": FAILED to move role "+legacyRoles.For(stuck.Schema)+" to "+stuck.Role) ||
+	if code == 0 || !strings.Contains(out, stuck.Schema+": FAILED to move role "+legacyRoles().For(stuck.Schema)+" to "+stuck.Role) ||
 		!strings.Contains(out, "tenancy.role_prefix") || !strings.Contains(out, "keep their old role") {
 		t.Fatalf("migrate (exit %d) did not fail %s alone, naming tenancy.role_prefix:\n%s", code, stuck.Schema, out)
 	}
-	if !strings.Contains(out, movable.Schema+": role "+legacyRoles.For(movable.Schema)+" -> "+movable.Role) || !strings.Contains(out, "0 failed") {
+	if !strings.Contains(out, movable.Schema+": role "+legacyRoles().For(movable.Schema)+" -> "+movable.Role) || !strings.Contains(out, "0 failed") {
 		t.Fatalf("migrate did not move and migrate the other tenant:\n%s", out)
 	}
-	readAs(t, apptest.DB(t), stuck.Schema, legacyRoles.For(stuck.Schema))
+	readAs(t, apptest.DB(t), stuck.Schema, legacyRoles().For(stuck.Schema))
 	readAs(t, other, stuck.Schema, stuck.Role)
 }

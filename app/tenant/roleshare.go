@@ -64,6 +64,10 @@ func refuseShared(ctx context.Context, q querier, role string) error {
 // database, unless another database uses it: then it is left to that
 // database, and kept lists which.
 func dropUnlessShared(ctx context.Context, q querier, role string) (kept []string, err error) {
+	var exists bool
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, role).Scan(&exists); err != nil || !exists {
+		return nil, err // dropped by hand already: nothing to do
+	}
 	kept, err = usedElsewhere(ctx, q, role)
 	if err != nil || len(kept) > 0 {
 		return kept, err
