@@ -20,13 +20,15 @@ import (
 	"polls/app/database"
 	"polls/app/dbmigrate"
 	"polls/app/embeddedpg"
+	"polls/app/tenant"
 )
 
 // suite is the test binary's database. It is set once by Main, before any test
 // runs, and only read afterwards.
 var suite struct {
-	url string
-	db  *database.DB
+	url   string
+	db    *database.DB
+	roles tenant.Roles
 }
 
 // Main runs the package's tests against a fresh database. Call it from TestMain.
@@ -74,7 +76,11 @@ func run(m *testing.M) int {
 		return fail("%v", err)
 	}
 	defer db.Close()
-	suite.url, suite.db = url, db
+	roles, err := tenant.ResolveRoles(ctx, db.SQL, "")
+	if err != nil {
+		return fail("%v", err)
+	}
+	suite.url, suite.db, suite.roles = url, db, roles
 	return m.Run()
 }
 
@@ -146,6 +152,14 @@ func URL(t testing.TB) string {
 	t.Helper()
 	DB(t)
 	return suite.url
+}
+
+// Roles names the tenant roles of the test database, as polls derives them
+// when tenancy.role_prefix is empty.
+func Roles(t testing.TB) tenant.Roles {
+	t.Helper()
+	DB(t)
+	return suite.roles
 }
 
 // RandomName returns n random lowercase hex characters, for unique names.

@@ -2,6 +2,7 @@ package apptest
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"testing"
 
@@ -16,6 +17,7 @@ type Tenant struct {
 	Schema string
 	Domain string
 	Name   string
+	Role   string // the role owning the schema, as the registry records it
 }
 
 // NewTenant creates a tenant through the real provisioning code (so tenant
@@ -25,16 +27,35 @@ func NewTenant(t testing.TB) Tenant {
 	db := DB(t)
 	schema := "t_" + RandomName(10)
 	tn := Tenant{Schema: schema, Domain: strings.ReplaceAll(schema, "_", "-") + ".test", Name: "Tenant " + schema}
-	p := &tenant.Provisioner{SQL: db.SQL, URL: URL(t)}
-	if err := p.Create(context.Background(), tenant.NewTenant{Schema: tn.Schema, Domain: tn.Domain, Name: tn.Name}); err != nil {
+	p := &tenant.Provisioner{SQL: db.SQL, URL: URL(t), Roles: Roles(t)}
+	ctx := context.Background()
+	if err := p.Create(ctx, tenant.NewTenant{Schema: tn.Schema, Domain: tn.Domain, Name: tn.Name}); err != nil {
 		t.Fatalf("create tenant %s: %v", schema, err)
 	}
 	t.Cleanup(func() {
-		ctx := context.Background()
 		_, _ = db.SQL.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
 		_, _ = db.SQL.ExecContext(ctx, "DELETE FROM public.tenants WHERE schema_name = $1", schema)
+		DropRole(t, db.SQL, tn.Role)
 	})
+	err := db.SQL.QueryRowContext(ctx, `SELECT COALESCE(role_name, '') FROM public.tenants WHERE schema_name = $1`, schema).Scan(&tn.Role)
+	if err != nil {
+		t.Fatalf("read the role of tenant %s: %v", schema, err)
+	}
 	return tn
+}
+
+// DropRole drops a role the test made, with whatever it owns in db; roles
+// outlive the test database, being the server's. Errors are ignored: the
+// role may be gone already.
+func DropRole(t testing.TB, db *sql.DB, role string) {
+	t.Helper()
+	if role == "" {
+		return
+	}
+	ctx := context.Background()
+	r := pgx.Identifier{role}.Sanitize()
+	_, _ = db.ExecContext(ctx, "DROP OWNED BY "+r)
+	_, _ = db.ExecContext(ctx, "DROP ROLE IF EXISTS "+r)
 }
 
 // Do runs fn in a transaction scoped to the tenant's schema exactly as

@@ -149,6 +149,7 @@ func TestTenantCreatedWhileServingIsServedAtOnce(t *testing.T) {
 		if _, err := apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema); err != nil {
 			t.Errorf("delete tenant %s: %v", schema, err)
 		}
+		apptest.DropRole(t, apptest.DB(t).SQL, apptest.Roles(t).For(schema))
 	})
 	if code, _ := apptest.Get(t, client, domain, "/polls/"); code != http.StatusNotFound {
 		t.Fatalf("before createtenant got %d, want 404", code)

@@ -77,7 +77,11 @@ func setUpDemo(ctx context.Context, out io.Writer, rt *runtime) error {
 		targets = append(targets, dbmigrate.Target{Schema: t.Schema})
 	}
 	if rt.mode == tenant.IsolationRoles {
-		if err := giveRoles(ctx, out, db.SQL, ts, targets); err != nil {
+		unmoved, err := giveRoles(ctx, out, db.SQL, rt.roles, ts, targets)
+		if err != nil {
+			return err
+		}
+		if err := unmovedError(unmoved); err != nil {
 			return err
 		}
 	}

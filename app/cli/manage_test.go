@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"polls/app/apptest"
-	"polls/app/tenant"
 )
 
 // eventually polls check until it holds or two seconds pass: registry changes
@@ -86,7 +85,7 @@ func TestDeleteTenantAsksFirst(t *testing.T) {
 	if err := db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, tn.Schema).Scan(&schemas); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(`SELECT count(*) FROM pg_roles WHERE rolname = $1`, tenant.RoleFor(tn.Schema)).Scan(&roles); err != nil {
+	if err := db.QueryRow(`SELECT count(*) FROM pg_roles WHERE rolname = $1`, tn.Role).Scan(&roles); err != nil {
 		t.Fatal(err)
 	}
 	if schemas != 0 || roles != 0 {

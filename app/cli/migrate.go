@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -68,12 +67,16 @@ func migrateCommand() *Command {
 					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
 				}
 				templateErr := recordTemplate(ctx, inv.Stdout, rt)
+				unmoved := 0
 				if rt.mode == tenant.IsolationRoles {
-					if err := giveRoles(ctx, inv.Stdout, db.SQL, ts, targets); err != nil {
+					if unmoved, err = giveRoles(ctx, inv.Stdout, db.SQL, rt.roles, ts, targets); err != nil {
 						return err
 					}
 				}
 				if err := migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers); err != nil {
+					return err
+				}
+				if err := unmovedError(unmoved); err != nil {
 					return err
 				}
 				return templateErr
@@ -101,29 +104,6 @@ func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
 		fmt.Fprintf(w, "template: recorded for new tenants at version %d\n", t.Version)
 	default:
 		fmt.Fprintf(w, "template: already current (version %d)\n", t.Version)
-	}
-	return nil
-}
-
-// giveRoles sets each target's role, first creating it for tenants made
-// before roles (or in search_path mode) and handing it their schema.
-func giveRoles(ctx context.Context, w io.Writer, db *sql.DB, ts []tenant.Record, targets []dbmigrate.Target) error {
-	roles := map[string]string{}
-	for _, t := range ts {
-		if t.Role != "" {
-			roles[t.Schema] = t.Role
-		}
-	}
-	for i, tg := range targets {
-		role, ok := roles[tg.Schema]
-		if !ok {
-			var err error
-			if role, err = tenant.EnsureRole(ctx, db, tg.Schema); err != nil {
-				return err
-			}
-			fmt.Fprintf(w, "%s: now owned by its own role %s\n", tg.Schema, role)
-		}
-		targets[i].Role = role
 	}
 	return nil
 }

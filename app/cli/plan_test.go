@@ -94,12 +94,13 @@ func TestRenameTenantRefusals(t *testing.T) {
 	t.Cleanup(func() {
 		apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + renamed + `" CASCADE`)
 		apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, renamed)
+		apptest.DropRole(t, apptest.DB(t).SQL, apptest.Roles(t).For(renamed))
 	})
 	if out, code := run(t, nil, "renametenant", "--schema", a.Schema, "--to", renamed); code != 0 || !strings.Contains(out, "Renamed '"+a.Schema+"' to '"+renamed+"'") {
 		t.Fatalf("renametenant: exit %d, %q", code, out)
 	}
 	var n int
-	if err := apptest.DB(t).SQL.QueryRow(`SELECT count(*) FROM public.tenants WHERE schema_name = $1 AND role_name = $2`, renamed, "polls_tenant_"+renamed).Scan(&n); err != nil || n != 1 {
+	if err := apptest.DB(t).SQL.QueryRow(`SELECT count(*) FROM public.tenants WHERE schema_name = $1 AND role_name = $2`, renamed, apptest.Roles(t).For(renamed)).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("the registry after the rename: %d rows (%v), want 1 with the new role", n, err)
 	}
 }

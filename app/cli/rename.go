@@ -28,7 +28,7 @@ func renameTenantCommand() *Command {
 					return err
 				}
 				defer rt.close()
-				if err := tenant.Rename(ctx, rt.db.SQL, *schema, *to); err != nil {
+				if err := tenant.Rename(ctx, rt.db.SQL, rt.roles, *schema, *to); err != nil {
 					return err
 				}
 				fmt.Fprintf(inv.Stdout, "Renamed '%s' to '%s'\n", *schema, *to)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"polls/app/apptest"
-	"polls/app/tenant"
 )
 
 func TestMigrateGivesOlderTenantsTheirOwnRole(t *testing.T) {
@@ -19,21 +18,22 @@ func TestMigrateGivesOlderTenantsTheirOwnRole(t *testing.T) {
 	t.Cleanup(func() {
 		apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`)
 		apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema)
+		apptest.DropRole(t, apptest.DB(t).SQL, apptest.Roles(t).For(schema))
 	})
 	out, code := run(t, nil, "createtenant", "--config", weak, "--schema", schema, "--domain", "old-"+apptest.RandomName(6)+".test")
 	if code != 0 || !strings.Contains(out, "search_path only") {
 		t.Fatalf("createtenant in search_path mode (exit %d) did not warn:\n%s", code, out)
 	}
-	if owners := ownersOf(t, schema); len(owners) != 1 || owners[0] == tenant.RoleFor(schema) {
+	if owners := ownersOf(t, schema); len(owners) != 1 || owners[0] == apptest.Roles(t).For(schema) {
 		t.Fatalf("in search_path mode the schema's objects are owned by %v, want the polls user", owners)
 	}
 
 	out, code = run(t, nil, "migrate", "--schema", schema)
-	if code != 0 || !strings.Contains(out, schema+": now owned by its own role "+tenant.RoleFor(schema)) {
+	if code != 0 || !strings.Contains(out, schema+": now owned by its own role "+apptest.Roles(t).For(schema)) {
 		t.Fatalf("migrate (exit %d) did not move %s to its role:\n%s", code, schema, out)
 	}
-	if owners := ownersOf(t, schema); len(owners) != 1 || owners[0] != tenant.RoleFor(schema) {
-		t.Fatalf("after migrate the schema's objects are owned by %v, want only %s", owners, tenant.RoleFor(schema))
+	if owners := ownersOf(t, schema); len(owners) != 1 || owners[0] != apptest.Roles(t).For(schema) {
+		t.Fatalf("after migrate the schema's objects are owned by %v, want only %s", owners, apptest.Roles(t).For(schema))
 	}
 	out, code = run(t, nil, "migrate", "--schema", schema)
 	if code != 0 || strings.Contains(out, "now owned") {

@@ -13,12 +13,14 @@ import (
 )
 
 // runtime is what a command works with: its settings, the logger, the open
-// database and the tenant isolation that database allows.
+// database, the tenant isolation that database allows and the names of its
+// tenant roles.
 type runtime struct {
 	cfg   config.Config
 	log   *slog.Logger
 	db    *database.DB
 	mode  tenant.Isolation
+	roles tenant.Roles
 	close func()
 }
 
@@ -56,10 +58,15 @@ func (inv *Invocation) start(ctx context.Context, opts startOptions) (*runtime, 
 		closeDB()
 		return nil, err
 	}
-	return &runtime{cfg: cfg, log: log, db: db, mode: mode, close: closeDB}, nil
+	roles, err := tenant.ResolveRoles(ctx, db.SQL, cfg.Tenancy.RolePrefix)
+	if err != nil {
+		closeDB()
+		return nil, err
+	}
+	return &runtime{cfg: cfg, log: log, db: db, mode: mode, roles: roles, close: closeDB}, nil
 }
 
 // provisioner creates tenants as the settings say.
 func (rt *runtime) provisioner() *tenant.Provisioner {
-	return &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode, Replay: rt.cfg.Tenancy.Provision == "migrations"}
+	return &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode, Roles: rt.roles, Replay: rt.cfg.Tenancy.Provision == "migrations"}
 }

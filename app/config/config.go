@@ -78,6 +78,10 @@ type Tenancy struct {
 	// Provision is how a new tenant's schema is built: "template" (from the
 	// structure recorded once per release) or "migrations" (replaying each).
 	Provision string `yaml:"provision"`
+	// RolePrefix begins every tenant role's name. Roles are shared by every
+	// database of the PostgreSQL server, so each installation needs its own;
+	// empty means one derived from the database's name (tenant.ResolveRoles).
+	RolePrefix string `yaml:"role_prefix"`
 }
 
 // PerTenantConns is tenancy.max_conns_per_tenant with its default applied.
@@ -286,6 +290,9 @@ func (c Config) Validate() error {
 	}
 	if c.Tenancy.Isolation != "roles" && c.Tenancy.Isolation != "search_path" {
 		return &Error{Key: "tenancy.isolation", Msg: fmt.Sprintf("%q is not roles or search_path", c.Tenancy.Isolation)}
+	}
+	if err := validRolePrefix(c.Tenancy.RolePrefix); err != "" {
+		return &Error{Key: "tenancy.role_prefix", Msg: err}
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -40,6 +40,11 @@ func TestLimitsAreValidatedByName(t *testing.T) {
 		{"server: {trusted_proxies: [10.0.0.0/8, proxy.example/32]}", "server.trusted_proxies[1]"},
 		{"auth: {hash_concurrency: -1}", "auth.hash_concurrency"},
 		{"auth: {hash_concurrency: 5000}", "auth.hash_concurrency"},
+		{"tenancy: {role_prefix: Polls_}", "tenancy.role_prefix"},
+		{"tenancy: {role_prefix: 1polls_}", "tenancy.role_prefix"},
+		{"tenancy: {role_prefix: pg_polls_}", "tenancy.role_prefix"},
+		{"tenancy: {role_prefix: polls-staging}", "tenancy.role_prefix"},
+		{"tenancy: {role_prefix: polls_a_very_long_installation_name_}", "tenancy.role_prefix"},
 	} {
 		path := filepath.Join(t.TempDir(), "config.yaml")
 		if err := os.WriteFile(path, []byte(tt.yaml), 0o644); err != nil {
@@ -91,5 +96,19 @@ func TestTrustedProxiesAndHashSlots(t *testing.T) {
 	}
 	if c.HashSlots() != 3 {
 		t.Errorf("hash slots when set: got %d, want 3", c.HashSlots())
+	}
+}
+
+func TestRolePrefixSetByHand(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("tenancy: {role_prefix: polls_staging_}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true, func(string) string { return "" })
+	if err != nil || c.Tenancy.RolePrefix != "polls_staging_" {
+		t.Fatalf("got %q, %v; want polls_staging_ accepted", c.Tenancy.RolePrefix, err)
+	}
+	if Default().Tenancy.RolePrefix != "" {
+		t.Fatalf("the default prefix is %q, want empty (derived from the database)", Default().Tenancy.RolePrefix)
 	}
 }

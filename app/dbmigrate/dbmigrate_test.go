@@ -14,7 +14,6 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/dbmigrate"
-	"polls/app/tenant"
 	"polls/migrations"
 )
 
@@ -32,14 +31,14 @@ func TestOneFailureDoesNotStopTheOthers(t *testing.T) {
 	}
 	current := apptest.NewTenant(t)
 	const missing = "t_missing_schema"
-	targets := []dbmigrate.Target{{Schema: current.Schema, Role: tenant.RoleFor(current.Schema)}, {Schema: missing}}
+	targets := []dbmigrate.Target{{Schema: current.Schema, Role: current.Role}, {Schema: missing}}
 	var behind []string
 	var previous uint
 	for range 2 {
 		tn := apptest.NewTenant(t)
 		previous = rollBackLast(t, tn.Schema)
 		behind = append(behind, tn.Schema)
-		targets = append(targets, dbmigrate.Target{Schema: tn.Schema, Role: tenant.RoleFor(tn.Schema)})
+		targets = append(targets, dbmigrate.Target{Schema: tn.Schema, Role: tn.Role})
 	}
 
 	reported := map[string]string{}

@@ -46,7 +46,7 @@ func TestScopingTravelsWithTheFirstQuery(t *testing.T) {
 	rows.Close()
 
 	before := writes.Load()
-	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
+	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, a.Role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,8 +55,8 @@ func TestScopingTravelsWithTheFirstQuery(t *testing.T) {
 	if err := tx.Gorm(ctx, db.Gorm).Raw(query).Scan(&got).Error; err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(got.Path, a.Schema) || got.Role != tenant.RoleFor(a.Schema) {
-		t.Fatalf("first query saw search_path %q and role %q, want %s and %s", got.Path, got.Role, a.Schema, tenant.RoleFor(a.Schema))
+	if !strings.Contains(got.Path, a.Schema) || got.Role != a.Role {
+		t.Fatalf("first query saw search_path %q and role %q, want %s and %s", got.Path, got.Role, a.Schema, a.Role)
 	}
 	if n := writes.Load() - before; n != 1 {
 		t.Fatalf("BEGIN, the SET LOCALs and the first query took %d writes, want 1 (one round trip)", n)
@@ -74,7 +74,7 @@ func TestTransactionWithoutQueriesSendsNothing(t *testing.T) {
 	ctx := context.Background()
 	db, writes := apptest.CountedDB(t)
 	for _, commit := range []bool{true, false} {
-		tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
+		tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, a.Role)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ func asTenant(t *testing.T, tn apptest.Tenant, sql string) error {
 	t.Helper()
 	ctx := context.Background()
 	db := apptest.DB(t)
-	tx, err := tenant.BeginAs(ctx, db.SQL, tn.Schema, tenant.RoleFor(tn.Schema))
+	tx, err := tenant.BeginAs(ctx, db.SQL, tn.Schema, tn.Role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,20 +66,23 @@ func TestTenantObjectsBelongToTheTenantRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := tenant.RoleFor(a.Schema)
+	want := a.Role
 	if len(owners) != 1 || owners[0] != want {
 		t.Fatalf("objects of %s are owned by %v, want only %s", a.Schema, owners, want)
 	}
 }
 
-func TestRoleForLongSchemaNames(t *testing.T) {
+func TestRoleNamesForLongSchemaNames(t *testing.T) {
 	long := strings.Repeat("a", 63)
 	other := strings.Repeat("a", 62) + "b"
-	if r := tenant.RoleFor(long); len(r) > 63 || r == tenant.RoleFor(other) {
-		t.Fatalf("RoleFor(63 chars) = %q (%d chars), want <= 63 and distinct from a near name", r, len(r))
+	for _, prefix := range []string{"polls_tenant_", "polls_3fa2c1_", strings.Repeat("p", 30)} {
+		roles := tenant.Roles{Prefix: prefix}
+		if r := roles.For(long); len(r) > 63 || r == roles.For(other) || !strings.HasPrefix(r, prefix) {
+			t.Fatalf("prefix %s: For(63 chars) = %q (%d chars), want <= 63, the prefix, and distinct from a near name", prefix, r, len(r))
+		}
 	}
-	if got := tenant.RoleFor("client1"); got != "polls_tenant_client1" {
-		t.Fatalf("RoleFor(client1) = %q", got)
+	if got := (tenant.Roles{Prefix: "polls_3fa2c1_"}).For("client1"); got != "polls_3fa2c1_client1" {
+		t.Fatalf("For(client1) = %q", got)
 	}
 }
 

@@ -43,6 +43,7 @@ type Provisioner struct {
 	URL        string // migrations open their own connection
 	Migrations fs.FS  // the tenant migrations; nil means the embedded ones
 	Isolation  Isolation
+	Roles      Roles // names the tenant roles in roles isolation
 	// Replay builds every tenant by replaying its migrations instead of from
 	// the recorded template (tenancy.provision: migrations). Slower; the
 	// result is the same.
@@ -157,7 +158,7 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 	role := ""
 	if p.Isolation != IsolationSearchPath {
 		var err error
-		if role, err = EnsureRole(ctx, p.SQL, schema); err != nil {
+		if role, err = EnsureRole(ctx, p.SQL, p.Roles, schema); err != nil {
 			return err
 		}
 	}

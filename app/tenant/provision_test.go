@@ -17,7 +17,7 @@ import (
 )
 
 func newProvisioner(t *testing.T) *tenant.Provisioner {
-	return &tenant.Provisioner{SQL: apptest.DB(t).SQL, URL: apptest.URL(t)}
+	return &tenant.Provisioner{SQL: apptest.DB(t).SQL, URL: apptest.URL(t), Roles: apptest.Roles(t)}
 }
 
 func newResolver(t *testing.T) *tenant.Resolver {
@@ -37,6 +37,7 @@ func dropAfter(t *testing.T, schema string) {
 		if _, err := db.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema); err != nil {
 			t.Errorf("delete tenant %s: %v", schema, err)
 		}
+		apptest.DropRole(t, db, apptest.Roles(t).For(schema))
 	})
 }
 

@@ -143,14 +143,17 @@ func markReady(ctx context.Context, q querier, id int64) error {
 	return err
 }
 
-// unroute makes a tenant unroutable and returns its id; ErrNoSuchTenant if none.
-func unroute(ctx context.Context, q querier, schema string) (int64, error) {
+// unroute makes a tenant unroutable and returns its id and recorded role
+// ("" for none); ErrNoSuchTenant if none.
+func unroute(ctx context.Context, q querier, schema string) (int64, string, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `UPDATE public.tenants SET ready = false WHERE schema_name = $1 RETURNING id`, schema).Scan(&id)
+	var role string
+	err := q.QueryRowContext(ctx, `UPDATE public.tenants SET ready = false WHERE schema_name = $1
+		RETURNING id, COALESCE(role_name, '')`, schema).Scan(&id, &role)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+		return 0, "", fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
 	}
-	return id, err
+	return id, role, err
 }
 
 // deleteTenantRow removes a tenant and, by cascade, its domains.

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // ErrNoSuchTenant is returned for a schema name that is not a tenant.
@@ -15,11 +13,13 @@ var ErrNoSuchTenant = errors.New("no such tenant")
 // Delete removes a tenant: it first takes the tenant off every server (the row
 // is marked not ready, and it waits until every running server has reloaded
 // its routes without it), then drops the schema with everything in it, then
-// the row and its domains, then its role if no other database still uses it.
+// the row and its domains, then the role the row records, unless another
+// database still uses it (a role made before roles had a prefix per
+// installation): then it is that database's tenant's too, and stays.
 // If a server does not confirm in time, nothing is dropped and the tenant
 // stays unroutable; running it again finishes, as after any stop midway.
 func Delete(ctx context.Context, db *sql.DB, schema string) error {
-	id, err := unroute(ctx, db, schema)
+	id, role, err := unroute(ctx, db, schema)
 	if errors.Is(err, ErrNoSuchTenant) {
 		return err
 	}
@@ -41,8 +41,15 @@ func Delete(ctx context.Context, db *sql.DB, schema string) error {
 	if err := dropTenant(ctx, conn, id, schema); err != nil {
 		return fmt.Errorf("delete tenant %s: %w", schema, err)
 	}
-	// A role owning objects in another database cannot be dropped; it is then
-	// still that database's tenant's, and stays.
-	_, _ = conn.ExecContext(ctx, `DROP ROLE IF EXISTS `+pgx.Identifier{RoleFor(schema)}.Sanitize())
+	if role == "" {
+		return nil
+	}
+	err = inTx(ctx, db, func(tx *sql.Tx) error {
+		_, err := dropUnlessShared(ctx, tx, role)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("delete tenant %s: its schema is gone but its role stays: %w", schema, err)
+	}
 	return nil
 }

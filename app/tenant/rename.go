@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -13,8 +14,11 @@ import (
 // one) and its registry row change in one transaction, so it is served under
 // the new name at once and never half-renamed. Domains, users and data are
 // untouched. A new name that is invalid, taken by a tenant or by another
-// schema, or being created right now, is refused and nothing changes.
-func Rename(ctx context.Context, db *sql.DB, from, to string) error {
+// schema, or being created right now, is refused and nothing changes. The role
+// takes its name from roles; one that another database also uses (made before
+// roles had a prefix per installation) is refused rather than renamed under
+// that database's feet: `polls migrate` first gives the tenant a role of its own.
+func Rename(ctx context.Context, db *sql.DB, roles Roles, from, to string) error {
 	if err := ValidateSchema(to); err != nil {
 		return err
 	}
@@ -49,7 +53,13 @@ func Rename(ctx context.Context, db *sql.DB, from, to string) error {
 		}
 		newRole := ""
 		if role != "" {
-			newRole = RoleFor(to)
+			if roles.Prefix == "" {
+				return fmt.Errorf("rename tenant %s: %w", from, errNoPrefix)
+			}
+			if err := refuseRenameShared(ctx, tx, from, role); err != nil {
+				return err
+			}
+			newRole = roles.For(to)
 			var taken bool
 			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, newRole).Scan(&taken); err != nil {
 				return fmt.Errorf("rename tenant %s: %w", from, err)
@@ -76,4 +86,19 @@ func Rename(ctx context.Context, db *sql.DB, from, to string) error {
 		}
 		return nil
 	})
+}
+
+// refuseRenameShared refuses to rename a role that another database also
+// uses: ALTER ROLE would rename it there too.
+func refuseRenameShared(ctx context.Context, q querier, schema, role string) error {
+	dbs, err := usedElsewhere(ctx, q, role)
+	if err != nil {
+		return fmt.Errorf("rename tenant %s: %w", schema, err)
+	}
+	if len(dbs) > 0 {
+		return fmt.Errorf("rename tenant %s: %w: its role %s is also used by database %s; "+
+			"run `polls migrate` first, which gives this installation's tenants roles of their own (tenancy.role_prefix)",
+			schema, ErrRoleElsewhere, role, strings.Join(dbs, ", "))
+	}
+	return nil
 }

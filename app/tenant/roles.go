@@ -2,9 +2,7 @@ package tenant
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -23,18 +21,6 @@ const (
 	// django-tenants. For databases where polls may not create roles.
 	IsolationSearchPath Isolation = "search_path"
 )
-
-// RoleFor names the role that owns schema. Roles are global to the PostgreSQL
-// cluster; two polls databases on one cluster that both have a tenant "client1"
-// share the role, which is harmless: a role's privileges are per database.
-func RoleFor(schema string) string {
-	const prefix = "polls_tenant_"
-	if len(prefix)+len(schema) <= 63 {
-		return prefix + schema
-	}
-	sum := sha256.Sum256([]byte(schema))
-	return prefix + schema[:63-len(prefix)-9] + "_" + hex.EncodeToString(sum[:4])
-}
 
 // ErrCannotCreateRoles is returned when roles isolation is asked of a database
 // user without the privilege it needs.
@@ -61,9 +47,15 @@ func CheckCanCreateRoles(ctx context.Context, db *sql.DB) error {
 // EnsureRole makes schema owned by its tenant role, creating the role if
 // needed and handing it every table, view and sequence already in the schema
 // (tenants created before roles existed), then records it in the registry.
-// It returns the role's name.
-func EnsureRole(ctx context.Context, db *sql.DB, schema string) (string, error) {
-	role := RoleFor(schema)
+// It returns the role's name. A role of that name already used by another
+// database is refused (ErrRoleElsewhere): sharing it would let this
+// installation rename or drop what the other one serves. One with nothing
+// elsewhere is the leftover of a create killed midway, and is taken.
+func EnsureRole(ctx context.Context, db *sql.DB, roles Roles, schema string) (string, error) {
+	if roles.Prefix == "" {
+		return "", errNoPrefix
+	}
+	role := roles.For(schema)
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return "", err
@@ -74,36 +66,46 @@ func EnsureRole(ctx context.Context, db *sql.DB, schema string) (string, error) 
 		return "", err
 	}
 	defer tx.Rollback()
-	// Serialise role creation across processes: CREATE ROLE has no IF NOT EXISTS.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('polls.role:' || $1))`, role); err != nil {
-		return "", err
+	if err := createRole(ctx, tx, role); err != nil {
+		return "", fmt.Errorf("tenant role for %s: %w", schema, err)
 	}
-	var exists bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, role).Scan(&exists); err != nil {
-		return "", err
+	q := `ALTER SCHEMA ` + pgx.Identifier{schema}.Sanitize() + ` OWNER TO ` + pgx.Identifier{role}.Sanitize()
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return "", fmt.Errorf("tenant role for %s: %s: %w", schema, q, err)
 	}
-	r := pgx.Identifier{role}.Sanitize()
-	s := pgx.Identifier{schema}.Sanitize()
-	stmts := []string{}
-	if !exists {
-		stmts = append(stmts, `CREATE ROLE `+r+` NOLOGIN NOINHERIT`)
-	}
-	stmts = append(stmts,
-		`GRANT `+r+` TO CURRENT_USER`,
-		`ALTER SCHEMA `+s+` OWNER TO `+r,
-	)
-	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return "", fmt.Errorf("tenant role for %s: %s: %w", schema, q, err)
-		}
-	}
-	if err := reassignObjects(ctx, tx, schema, r); err != nil {
+	if err := reassignObjects(ctx, tx, schema, pgx.Identifier{role}.Sanitize()); err != nil {
 		return "", err
 	}
 	if err := setRole(ctx, tx, schema, role); err != nil {
 		return "", err
 	}
 	return role, tx.Commit()
+}
+
+// createRole creates a tenant role in tx and lets the current user act as it.
+// A role of that name used only in this database is the leftover of a create
+// killed midway, and is taken; one used by another database is refused.
+func createRole(ctx context.Context, tx *sql.Tx, role string) error {
+	// Serialise role creation across processes: CREATE ROLE has no IF NOT EXISTS.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('polls.role:' || $1))`, role); err != nil {
+		return err
+	}
+	var exists bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)`, role).Scan(&exists); err != nil {
+		return err
+	}
+	r := pgx.Identifier{role}.Sanitize()
+	if exists {
+		if err := refuseShared(ctx, tx, role); err != nil {
+			return err
+		}
+	} else if _, err := tx.ExecContext(ctx, `CREATE ROLE `+r+` NOLOGIN NOINHERIT`); err != nil {
+		return fmt.Errorf("create role %s: %w", role, err)
+	}
+	if _, err := tx.ExecContext(ctx, `GRANT `+r+` TO CURRENT_USER`); err != nil {
+		return fmt.Errorf("grant role %s: %w", role, err)
+	}
+	return nil
 }
 
 // reassignObjects hands the schema's relations to role. Sequences owned by a

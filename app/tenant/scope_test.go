@@ -121,7 +121,7 @@ func TestCheckpointGivesTheConnectionBack(t *testing.T) {
 	ctx := context.Background()
 	db := apptest.NewPool(t, 2)
 	db.SQL.SetMaxOpenConns(1)
-	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, tenant.RoleFor(a.Schema))
+	tx, err := tenant.BeginAs(ctx, db.SQL, a.Schema, a.Role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestCheckpointGivesTheConnectionBack(t *testing.T) {
 		t.Fatalf("the pool's one connection after a checkpoint: %d rows, %v; want it free and the row committed", n, err)
 	}
 	var user string
-	if err := g.Raw("SELECT current_user").Scan(&user).Error; err != nil || user != tenant.RoleFor(a.Schema) {
+	if err := g.Raw("SELECT current_user").Scan(&user).Error; err != nil || user != a.Role {
 		t.Fatalf("after the checkpoint the query ran as %q (%v), want the tenant's role", user, err)
 	}
 	if err := g.Exec("INSERT INTO polls_question (question_text, pub_date) VALUES ('after', now())").Error; err != nil {

@@ -192,7 +192,7 @@ func TestDatabaseRefusingConnectionsIsA503(t *testing.T) {
 	db := apptest.DB(t).SQL
 	for _, q := range []string{
 		`CREATE ROLE ` + role + ` LOGIN CONNECTION LIMIT 3`,
-		`GRANT ` + pgx.Identifier{tenant.RoleFor(a.Schema)}.Sanitize() + ` TO ` + role,
+		`GRANT ` + pgx.Identifier{a.Role}.Sanitize() + ` TO ` + role,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)

@@ -39,8 +39,9 @@ func TestRenameWhileServing(t *testing.T) {
 	t.Cleanup(func() {
 		_, _ = db.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{renamed}.Sanitize()+" CASCADE")
 		_, _ = db.ExecContext(ctx, "DELETE FROM public.tenants WHERE schema_name = $1", renamed)
+		apptest.DropRole(t, db, apptest.Roles(t).For(renamed))
 	})
-	if err := tenant.Rename(ctx, db, b.Schema, renamed); err != nil {
+	if err := tenant.Rename(ctx, db, apptest.Roles(t), b.Schema, renamed); err != nil {
 		t.Fatal(err)
 	}
 	waitForStatus(t, srv, b.Domain, "/polls/", http.StatusOK, 10*time.Second) // served after the rename too
@@ -63,12 +64,12 @@ func TestRenameWhileServing(t *testing.T) {
 		t.Errorf("%d votes counted, %d answered 303", counted, votes.Load())
 	}
 	var owner string
-	if err := db.QueryRowContext(ctx, `SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1`, renamed).Scan(&owner); err != nil || owner != tenant.RoleFor(renamed) {
-		t.Errorf("the renamed schema is owned by %q (%v), want %s", owner, err, tenant.RoleFor(renamed))
+	if err := db.QueryRowContext(ctx, `SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1`, renamed).Scan(&owner); err != nil || owner != apptest.Roles(t).For(renamed) {
+		t.Errorf("the renamed schema is owned by %q (%v), want %s", owner, err, apptest.Roles(t).For(renamed))
 	}
 	var leftovers int
 	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = $1) + (SELECT count(*) FROM pg_roles WHERE rolname = $2)`,
-		b.Schema, tenant.RoleFor(b.Schema)).Scan(&leftovers); err != nil || leftovers != 0 {
+		b.Schema, b.Role).Scan(&leftovers); err != nil || leftovers != 0 {
 		t.Errorf("the old schema and role: %d left (%v), want none", leftovers, err)
 	}
 	if status, body := apptest.Get(t, srv.Client(t), b.Domain, fmt.Sprintf("/polls/%d/results/", b.question)); status != http.StatusOK || !strings.Contains(body, fmt.Sprintf("%d vote", counted)) {

@@ -50,7 +50,11 @@ func TestPostgreSQLRestartMidLoadLosesNoVote(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	site := tenant.NewTenant{Schema: "restarted", Domain: "restarted.test", Name: "Restarted"}
-	if err := (&tenant.Provisioner{SQL: db.SQL, URL: dbURL}).Create(ctx, site); err != nil {
+	roles, err := tenant.ResolveRoles(ctx, db.SQL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (&tenant.Provisioner{SQL: db.SQL, URL: dbURL, Roles: roles}).Create(ctx, site); err != nil {
 		t.Fatal(err)
 	}
 	countVotes := func() int {

@@ -24,7 +24,7 @@ func TestRequestsRunAsTheirTenantRole(t *testing.T) {
 		isolation tenant.Isolation
 		want      func(apptest.Tenant) string
 	}{
-		{tenant.IsolationRoles, func(tn apptest.Tenant) string { return tenant.RoleFor(tn.Schema) }},
+		{tenant.IsolationRoles, func(tn apptest.Tenant) string { return tn.Role }},
 		{tenant.IsolationSearchPath, func(apptest.Tenant) string { return user }},
 	} {
 		t.Run(string(tt.isolation), func(t *testing.T) {
