@@ -22,6 +22,7 @@ type NewTenant struct {
 	Name      string
 	PaidUntil *time.Time
 	OnTrial   bool
+	Suspended bool // by hand, as `polls suspend` (an imported tenant keeps its standing)
 	// Version, when not 0, builds the schema at this tenant migration version
 	// instead of the latest: Fill then loads rows made by that version (an
 	// archive's), and the later migrations run over them before the tenant

@@ -68,12 +68,30 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 
 // List returns every ready tenant with its domains, ordered by schema name.
 func List(ctx context.Context, db *sql.DB) ([]Record, error) {
+	return records(ctx, db, "")
+}
+
+// Find returns the ready tenant of schema; ErrNoSuchTenant if none.
+func Find(ctx context.Context, db *sql.DB, schema string) (Record, error) {
+	rs, err := records(ctx, db, schema)
+	if err != nil {
+		return Record{}, err
+	}
+	if len(rs) == 0 {
+		return Record{}, fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
+	}
+	return rs[0], nil
+}
+
+// records reads the ready tenants with their domains, only schema's when it
+// is not "".
+func records(ctx context.Context, db *sql.DB, schema string) ([]Record, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT t.id, t.schema_name, t.name, t.paid_until, t.on_trial, t.suspended, COALESCE(t.role_name, ''),
 		       COALESCE(d.domain, ''), COALESCE(d.is_primary, false)
 		FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
-		WHERE t.ready
-		ORDER BY t.schema_name, d.is_primary DESC, d.domain`)
+		WHERE t.ready AND ($1 = '' OR t.schema_name = $1)
+		ORDER BY t.schema_name, d.is_primary DESC, d.domain`, schema)
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
@@ -122,8 +140,8 @@ func readyTenantID(ctx context.Context, q querier, schema string) (int64, error)
 // its primary domain.
 func insertTenant(ctx context.Context, q querier, nt NewTenant) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial)
-		VALUES ($1, $2, $3, $4) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial).Scan(&id)
+	err := q.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial, suspended)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial, nt.Suspended).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, &ExistsError{Taken: SchemaTaken, Name: nt.Schema}
 	}

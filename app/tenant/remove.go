@@ -19,6 +19,14 @@ var ErrNoSuchTenant = errors.New("no such tenant")
 // If a server does not confirm in time, nothing is dropped and the tenant
 // stays unroutable; running it again finishes, as after any stop midway.
 func Delete(ctx context.Context, db *sql.DB, schema string) error {
+	return DeleteAfter(ctx, db, schema, nil)
+}
+
+// DeleteAfter is Delete running last (when not nil) once no server routes
+// the tenant any more and before anything is dropped: to archive it with no
+// request changing it meanwhile. If last fails, nothing is dropped and the
+// tenant is routed again.
+func DeleteAfter(ctx context.Context, db *sql.DB, schema string, last func(context.Context) error) error {
 	id, role, err := unroute(ctx, db, schema)
 	if errors.Is(err, ErrNoSuchTenant) {
 		return err
@@ -32,6 +40,14 @@ func Delete(ctx context.Context, db *sql.DB, schema string) error {
 	}
 	if err := AwaitRouted(ctx, db, version, RoutedTimeout); err != nil {
 		return fmt.Errorf("delete tenant %s: its domains no longer route, but its schema is kept: %w (run deletetenant again)", schema, err)
+	}
+	if last != nil {
+		if err := last(ctx); err != nil {
+			if rerr := markReady(context.WithoutCancel(ctx), db, id); rerr != nil {
+				return fmt.Errorf("delete tenant %s: %w; it is kept, but stays unrouted: %v (run deletetenant again)", schema, err, rerr)
+			}
+			return fmt.Errorf("delete tenant %s: %w; nothing was deleted", schema, err)
+		}
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
