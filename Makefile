@@ -5,7 +5,7 @@
 GO ?= go
 BENCHFLAGS ?=
 
-.PHONY: test bench bench-profile
+.PHONY: test bench bench-profile bench-provision
 
 test:
 	$(GO) test ./...
@@ -14,6 +14,11 @@ test:
 bench:
 	@command -v wrk >/dev/null 2>&1 || echo "bench: wrk not found, using the Go load generator (to use wrk: apt-get install -y wrk)"
 	$(GO) run ./bench/cmd/bench $(BENCHFLAGS)
+
+# Tenant creation from the template and by replaying migrations (bench/cmd/provision),
+# e.g. make bench-provision BENCHFLAGS="-tenants 10000 -modes template -workers 2".
+bench-provision:
+	$(GO) run ./bench/cmd/provision $(BENCHFLAGS)
 
 # CPU and allocation profiles of the request path, in-process (see bench/handler_bench_test.go).
 # Profiles land in bench/out (ignored by git).

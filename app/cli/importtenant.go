@@ -76,8 +76,7 @@ func importTenantCommand() *Command {
 				if _, err := dbmigrate.Shared(ctx, rt.db.URL); err != nil {
 					return err
 				}
-				p := &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode}
-				if err := p.Import(ctx, a, nt); err != nil {
+				if err := rt.provisioner().Import(ctx, a, nt); err != nil {
 					return err
 				}
 				printImport(inv.Stdout, a.Manifest, nt, rt.cfg.Addr)

@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"polls/app/dbmigrate"
-	"polls/migrations"
 )
 
 // importSettings make COPY read dates as export wrote them, and act as the
@@ -40,11 +39,7 @@ func (a *Archive) NewTenant(schema, domain string) (NewTenant, error) {
 // over them, then served; all or nothing, as Create. An archive of a tenant
 // version newer than this polls knows is refused before anything is made.
 func (p *Provisioner) Import(ctx context.Context, a *Archive, nt NewTenant) error {
-	src := p.Migrations
-	if src == nil {
-		src = migrations.Tenant()
-	}
-	latest, err := dbmigrate.Latest(src)
+	latest, err := dbmigrate.Latest(p.migrations())
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

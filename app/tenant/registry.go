@@ -161,6 +161,14 @@ func markReady(ctx context.Context, q querier, id int64) error {
 	return err
 }
 
+// markReadyAs records the tenant's role ("" for none) and makes it routable,
+// in one statement: every registry change bumps registry_version, whose row
+// lock is then held until commit, so it comes last in a transaction.
+func markReadyAs(ctx context.Context, q querier, id int64, role string) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true, role_name = NULLIF($2, '') WHERE id = $1`, id, role)
+	return err
+}
+
 // unroute makes a tenant unroutable and returns its id and recorded role
 // ("" for none); ErrNoSuchTenant if none.
 func unroute(ctx context.Context, q querier, schema string) (int64, string, error) {

@@ -52,6 +52,13 @@ func CheckCanCreateRoles(ctx context.Context, db *sql.DB) error {
 // installation rename or drop what the other one serves. One with nothing
 // elsewhere is the leftover of a create killed midway, and is taken.
 func EnsureRole(ctx context.Context, db *sql.DB, roles Roles, schema string) (string, error) {
+	return ensureRole(ctx, db, roles, schema, true)
+}
+
+// ensureRole is EnsureRole; reassign false skips handing over existing
+// objects, for a schema just created empty (the search for them reads all
+// of pg_class, which grows with every tenant).
+func ensureRole(ctx context.Context, db *sql.DB, roles Roles, schema string, reassign bool) (string, error) {
 	if roles.Prefix == "" {
 		return "", errNoPrefix
 	}
@@ -73,8 +80,10 @@ func EnsureRole(ctx context.Context, db *sql.DB, roles Roles, schema string) (st
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return "", fmt.Errorf("tenant role for %s: %s: %w", schema, q, err)
 	}
-	if err := reassignObjects(ctx, tx, schema, pgx.Identifier{role}.Sanitize()); err != nil {
-		return "", err
+	if reassign {
+		if err := reassignObjects(ctx, tx, schema, pgx.Identifier{role}.Sanitize()); err != nil {
+			return "", err
+		}
 	}
 	if err := setRole(ctx, tx, schema, role); err != nil {
 		return "", err

@@ -171,20 +171,6 @@ func (p *Provisioner) template(ctx context.Context, q querier) (t Template, ok b
 	return t, t.Unusable == "", nil
 }
 
-// applyTemplate builds schema from t in one transaction, acting as role
-// (when not empty) so that everything belongs to the tenant's role.
-func applyTemplate(ctx context.Context, conn *sql.Conn, schema, role string, t Template) error {
-	return inPgxTx(ctx, conn, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		if err := actIn(ctx, tx, schema, role); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, t.SQL); err != nil {
-			return fmt.Errorf("build from the template (version %d): %w", t.Version, err)
-		}
-		return nil
-	})
-}
-
 // actIn points the transaction at schema and, when role is not empty, acts as role.
 func actIn(ctx context.Context, tx pgx.Tx, schema, role string) error {
 	if _, err := tx.Exec(ctx, `SELECT set_config('search_path', $1, true)`, pgx.Identifier{schema}.Sanitize()); err != nil {

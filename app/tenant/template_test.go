@@ -193,3 +193,36 @@ func TestAnUncopyableMigrationFallsBackToReplaying(t *testing.T) {
 		t.Fatalf("the replayed tenant's function answered %d (%v), want 42", answer, err)
 	}
 }
+
+// TestRecordingAfterAKilledRecording: a recording killed midway leaves its
+// scratch schema and no row; the next one drops the scratch, records, and
+// leaves no scratch behind.
+func TestRecordingAfterAKilledRecording(t *testing.T) {
+	ctx := context.Background()
+	p := newProvisioner(t)
+	p.Migrations = withMigration(t, "CREATE TABLE polls_after_kill (id int);")
+	digest, err := tenant.Digest(p.Migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := apptest.DB(t).SQL
+	scratch := pgx.Identifier{"polls-template-" + digest[:12]}.Sanitize()
+	if _, err := db.Exec(`CREATE SCHEMA ` + scratch + `; CREATE TABLE ` + scratch + `.half_done (id int)`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Exec(`DROP SCHEMA IF EXISTS ` + scratch + ` CASCADE`)
+		db.Exec(`DELETE FROM public.tenant_templates WHERE digest = $1`, digest)
+	})
+	tpl, recorded, err := p.RecordTemplate(ctx)
+	if err != nil || !recorded || tpl.Unusable != "" || strings.Contains(tpl.SQL, "half_done") || !strings.Contains(tpl.SQL, "polls_after_kill") {
+		t.Fatalf("RecordTemplate after a killed one = %+v, recorded %v, %v", tpl, recorded, err)
+	}
+	var left int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'polls-template-%' AND nspname = $1`, "polls-template-"+digest[:12]).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("%d scratch schemas left (%v)", left, err)
+	}
+	if _, recorded, err := p.RecordTemplate(ctx); err != nil || recorded {
+		t.Fatalf("a second RecordTemplate recorded again (%v, %v): the row should be reused", recorded, err)
+	}
+}
