@@ -4,7 +4,9 @@
 // creates -tenants tenants per mode, -workers at a time, through the real
 // tenant.Provisioner (as createtenant does, without the process start), and
 // prints the median and tail of each block of -block tenants and the total
-// time. Figures, not assertions.
+// time; before and after that, -alone tenants made one at a time, the
+// latency of a lone createtenant on an empty and on a full database.
+// Figures, not assertions.
 package main
 
 import (
@@ -32,6 +34,7 @@ import (
 
 type options struct {
 	tenants, workers, extra, block int
+	alone                          int
 	modes, url, isolation          string
 }
 
@@ -40,6 +43,7 @@ func main() {
 	flag.IntVar(&o.tenants, "tenants", 1000, "tenants to create with each mode")
 	flag.IntVar(&o.workers, "workers", 4, "creations at once")
 	flag.IntVar(&o.extra, "extra", 30, "synthetic tenant migrations added after the real ones")
+	flag.IntVar(&o.alone, "alone", 100, "before and after the many, create this many one at a time (0: skip)")
 	flag.IntVar(&o.block, "block", 1000, "report the latencies of each block of this many creations")
 	flag.StringVar(&o.modes, "modes", "template,migrations", "comma-separated: template, migrations")
 	flag.StringVar(&o.isolation, "isolation", "roles", "roles (a role per tenant, granted to the creating user) or search_path (no roles)")
@@ -107,8 +111,23 @@ func run(ctx context.Context, o options) error {
 		} else {
 			fmt.Printf("\n%s:\n", mode)
 		}
+		alone := o
+		alone.tenants, alone.workers, alone.block = o.alone, 1, max(o.alone, 1)
+		if o.alone > 0 {
+			fmt.Printf("  one at a time, before:\n")
+			if err := createMany(ctx, p, fmt.Sprintf("a%d_", i), alone); err != nil {
+				return err
+			}
+		}
+		fmt.Printf("  %d at a time:\n", o.workers)
 		if err := createMany(ctx, p, fmt.Sprintf("b%d_", i), o); err != nil {
 			return err
+		}
+		if o.alone > 0 {
+			fmt.Printf("  one at a time, after:\n")
+			if err := createMany(ctx, p, fmt.Sprintf("c%d_", i), alone); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
