@@ -18,8 +18,10 @@ import (
 	"polls/app/auth"
 	"polls/app/config"
 	"polls/app/database"
+	"polls/app/dbmigrate"
 	"polls/app/tenant"
 	"polls/app/web"
+	"polls/migrations"
 	"polls/views"
 )
 
@@ -50,6 +52,10 @@ type Options struct {
 	// Hasher runs password hashes; nil means one with the settings' slots
 	// (auth.hash_concurrency), as serve's.
 	Hasher *auth.Hasher
+	// TenantVersion is the tenant migration version the server's code needs
+	// (tenants behind it get the maintenance page); 0 means the latest
+	// embedded one, as serve's. An earlier one plays the previous release.
+	TenantVersion int64
 }
 
 // NewServer starts the application exactly as `polls serve` builds it.
@@ -97,10 +103,18 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	}
 	probe := &database.Probe{URL: home.URL}
 	t.Cleanup(probe.Close)
+	needs := opts.TenantVersion
+	if needs == 0 {
+		latest, err := dbmigrate.Latest(migrations.Tenant())
+		if err != nil {
+			t.Fatal(err)
+		}
+		needs = int64(latest)
+	}
 	ts := httptest.NewUnstartedServer(web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
 		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
-		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check,
+		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check, TenantVersion: needs,
 	}))
 	ts.Listener = web.LimitPerClient(ts.Listener, cfg.Server.MaxConnsPerClient, log)
 	ts.Start()

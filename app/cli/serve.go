@@ -15,8 +15,10 @@ import (
 
 	"polls/app/auth"
 	"polls/app/database"
+	"polls/app/dbmigrate"
 	"polls/app/tenant"
 	"polls/app/web"
+	"polls/migrations"
 	"polls/views"
 )
 
@@ -84,6 +86,10 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 	}
 	probe := &database.Probe{URL: db.URL}
 	defer probe.Close()
+	needs, err := dbmigrate.Latest(migrations.Tenant())
+	if err != nil {
+		return err
+	}
 	handler := web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge,
 		Limits:         web.LimitsFrom(cfg),
@@ -91,6 +97,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		TrustedProxies: cfg.Server.ProxyNets(),
 		Hasher:         auth.NewHasher(cfg.HashSlots()),
 		Ready:          probe.Check,
+		TenantVersion:  int64(needs),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

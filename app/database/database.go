@@ -77,6 +77,12 @@ func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, maxConns i
 	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true, // every tenant request already runs in one transaction
+		// Name every column instead of SELECT *: a statement cached by pgx
+		// then keeps its result type when a migration adds a column, where
+		// SELECT * fails with "cached plan must not change result type" on
+		// every pooled connection that had cached it (the previous release
+		// serving tenants already migrated; see README, "Migrating many tenants").
+		QueryFields: true,
 	})
 	if err != nil {
 		sqlDB.Close()

@@ -161,11 +161,13 @@ func markReady(ctx context.Context, q querier, id int64) error {
 	return err
 }
 
-// markReadyAs records the tenant's role ("" for none) and makes it routable,
-// in one statement: every registry change bumps registry_version, whose row
-// lock is then held until commit, so it comes last in a transaction.
-func markReadyAs(ctx context.Context, q querier, id int64, role string) error {
-	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true, role_name = NULLIF($2, '') WHERE id = $1`, id, role)
+// markBuilt records a new tenant's role ("" for none) and schema version
+// and makes it routable, in one statement: every registry change bumps
+// registry_version, whose row lock is then held until commit, so it comes
+// last in a transaction.
+func markBuilt(ctx context.Context, q querier, id int64, role string, version int64) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true, role_name = COALESCE(NULLIF($2, ''), role_name),
+		schema_version = $3, migration_state = 'idle', migration_error = NULL WHERE id = $1`, id, role, version)
 	return err
 }
 

@@ -16,6 +16,26 @@ type Site struct {
 	Domain string // the primary domain
 	Role   string // the PostgreSQL role owning the schema; "" if it has none yet
 	Plan   Plan
+	// Version is where its schema stands in the tenant migrations.
+	Version SchemaVersion
+}
+
+// SchemaVersion is a tenant schema's migration state as the registry
+// records it, in the same transaction as each migration.
+type SchemaVersion struct {
+	Number    int64  // the tenant migration version; 0 until one is recorded
+	Migration string // "idle", "migrating" (polls migrate is at it) or "failed"
+}
+
+// UnderMaintenance reports whether a server whose code needs tenant migration
+// version needs must not serve the tenant: a migration is running or failed
+// on it, or it is behind. A tenant whose version is not recorded yet is
+// served, as before versions were recorded; needs 0 checks nothing.
+func (v SchemaVersion) UnderMaintenance(needs int64) bool {
+	if needs == 0 {
+		return false
+	}
+	return v.Migration == "migrating" || v.Migration == "failed" || (v.Number != 0 && v.Number < needs)
 }
 
 // Plan is a tenant's standing: paid until a date, on trial, or suspended.

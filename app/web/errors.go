@@ -119,7 +119,10 @@ func classify(err error) outcome {
 	var limited *limitError
 	var busy *tenant.BusyError
 	var hashBusy *auth.BusyError
+	var maintenance *maintenanceError
 	switch {
+	case errors.As(err, &maintenance):
+		return maintenance.outcome()
 	case errors.As(err, &unknown):
 		return outcome{status: http.StatusNotFound, msg: unknown.Error()}
 	case errors.Is(err, models.ErrNotFound):

@@ -15,7 +15,9 @@ import (
 
 // sites is the request lifecycle of every tenant page, in one place:
 //
-//  1. the Host header names the tenant (from memory; never another tenant);
+//  1. the Host header names the tenant (from memory; never another tenant),
+//     and a tenant whose schema is not at the version this code needs (being
+//     migrated, failed, or behind) gets the maintenance page instead;
 //  2. the tenant's request rate is checked (when a limit is set);
 //  3. the whole body is read and the CSRF token checked, so that nothing
 //     waits on a slow client while holding the database;
@@ -40,6 +42,8 @@ type sites struct {
 	// budget bounds a request's database work: the wait for a connection,
 	// every statement and lock wait. Zero: unbounded.
 	budget time.Duration
+	// needs is the tenant migration version this code needs; 0: any.
+	needs int64
 }
 
 func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
@@ -52,6 +56,9 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		r := &webctx.Request{Secure: s.proxies.secure(req), Site: webctx.Site{Name: site.Name, Schema: site.Schema,
 			Suspended: site.Plan.SuspendedAt(time.Now()), OnTrial: site.Plan.OnTrial}}
 		webctx.Set(c, r)
+		if site.Version.UnderMaintenance(s.needs) {
+			return &maintenanceError{version: site.Version, needs: s.needs}
+		}
 		if s.rates != nil {
 			if err := s.rates.allow(site.Schema); err != nil {
 				return err

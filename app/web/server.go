@@ -47,6 +47,11 @@ type Deps struct {
 	// Hasher runs the admin's password hashes, a bounded number at once for
 	// the whole process (auth.hash_concurrency); nil means one per CPU.
 	Hasher *auth.Hasher
+	// TenantVersion is the tenant migration version this code needs
+	// (serve passes the latest embedded one): a tenant behind it, or being
+	// migrated, or whose migration failed, gets the maintenance page. Zero
+	// serves every tenant whatever its version.
+	TenantVersion int64
 	// Ready checks the database for /readyz on a connection of its own (so
 	// it never queues behind visitors); nil pings the pool.
 	Ready func(context.Context) error
@@ -124,7 +129,7 @@ func newSites(d Deps) *sites {
 		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
 	}
 	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins,
-		maxFields: d.Limits.MaxFields, proxies: proxies{nets: d.TrustedProxies}}
+		maxFields: d.Limits.MaxFields, proxies: proxies{nets: d.TrustedProxies}, needs: d.TenantVersion}
 	if d.Limits.RateLimit > 0 {
 		s.rates = newTenantRates(d.Limits.RateLimit)
 	}
