@@ -64,10 +64,11 @@ func (c Config) validateObservability() error {
 		return &Error{Key: "log.requests", Msg: err.Error()}
 	}
 	if a := c.Server.MetricsAddr; a != "" {
-		if _, port, err := net.SplitHostPort(a); err != nil || port == "" {
+		_, port, err := net.SplitHostPort(a)
+		if err != nil || port == "" {
 			return &Error{Key: "server.metrics_addr", Msg: fmt.Sprintf("%q is not HOST:PORT (e.g. 127.0.0.1:9090), or empty for no metrics", a)}
 		}
-		if a == c.Addr {
+		if a == c.Addr && port != "0" { // port 0: each takes a free port of its own
 			return &Error{Key: "server.metrics_addr", Msg: fmt.Sprintf("%q is addr itself: metrics need an address of their own, out of the sites' reach", a)}
 		}
 	}
