@@ -19,6 +19,7 @@ import (
 	"polls/app/config"
 	"polls/app/database"
 	"polls/app/dbmigrate"
+	"polls/app/metrics"
 	"polls/app/tenant"
 	"polls/app/web"
 	"polls/migrations"
@@ -30,6 +31,10 @@ type Server struct {
 	URL      string // http://127.0.0.1:PORT
 	Resolver *tenant.Resolver
 	Logs     *Logs // everything the application logged, in the text format
+	// MetricsURL is http://127.0.0.1:PORT/metrics on a listener of its own,
+	// when the settings give server.metrics_addr (any address: the test's
+	// listener takes a free port); empty otherwise.
+	MetricsURL string
 }
 
 // Options changes what NewServerWith builds; the zero value is what `polls
@@ -111,15 +116,28 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 		}
 		needs = int64(latest)
 	}
-	ts := httptest.NewUnstartedServer(web.New(web.Deps{
+	deps := web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
 		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
-		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check, TenantVersion: needs,
-	}))
+		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check, RequestLog: cfg.RequestLog(),
+		TenantVersion: needs,
+	}
+	metricsURL := ""
+	if cfg.Server.MetricsAddr != "" {
+		m, err := metrics.New(metrics.Deps{DB: db.SQL, Sites: resolver})
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps.Observer = m
+		ms := httptest.NewServer(m.Handler())
+		t.Cleanup(ms.Close)
+		metricsURL = ms.URL + "/metrics"
+	}
+	ts := httptest.NewUnstartedServer(web.New(deps))
 	ts.Listener = web.LimitPerClient(ts.Listener, cfg.Server.MaxConnsPerClient, log)
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return &Server{URL: ts.URL, Resolver: resolver, Logs: logs}
+	return &Server{URL: ts.URL, Resolver: resolver, Logs: logs, MetricsURL: metricsURL}
 }
 
 // Logs collects a server's log lines; safe for the server's goroutines.

@@ -90,6 +90,10 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 	if err != nil {
 		return err
 	}
+	m, err := newObserver(rt, resolver)
+	if err != nil {
+		return err
+	}
 	handler := web.New(web.Deps{
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: rt.mode, SessionMaxAge: cfg.Session.MaxAge,
 		Limits:         web.LimitsFrom(cfg),
@@ -98,12 +102,27 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		Hasher:         auth.NewHasher(cfg.HashSlots()),
 		Ready:          probe.Check,
 		TenantVersion:  int64(needs),
+		RequestLog:     cfg.RequestLog(),
+		Observer:       observer(m),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	ln = web.LimitPerClient(ln, cfg.Server.MaxConnsPerClient, log)
+	stopMetrics, err := serveMetrics(cfg.Server.MetricsAddr, m, out, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	// Metrics are stopped last, so a scrape still sees the shutdown's requests.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := stopMetrics(stopCtx); err != nil {
+			log.Warn("stopping the metrics listener", "err", err)
+		}
+	}()
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -23,6 +23,14 @@ import (
 // waits for it; what it logs goes to logs, when not nil.
 func startServe(t *testing.T, logs io.Writer, flags ...string) (addr string, stop func() error) {
 	t.Helper()
+	addr, _, stop = startServePrinting(t, logs, flags...)
+	return addr, stop
+}
+
+// startServePrinting is startServe, also returning the lines serve printed
+// up to where it listens.
+func startServePrinting(t *testing.T, logs io.Writer, flags ...string) (addr string, printed []string, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	if logs == nil {
@@ -38,6 +46,7 @@ func startServe(t *testing.T, logs io.Writer, flags ...string) (addr string, sto
 	listening := regexp.MustCompile(`listening on http://([0-9.:]+)/`)
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
+		printed = append(printed, sc.Text())
 		if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 			addr = m[1]
 			break
@@ -48,7 +57,7 @@ func startServe(t *testing.T, logs io.Writer, flags ...string) (addr string, sto
 		cancel()
 		t.Fatalf("serve did not start: %v", <-done)
 	}
-	return addr, func() error { cancel(); return <-done }
+	return addr, printed, func() error { cancel(); return <-done }
 }
 
 func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {

@@ -47,6 +47,9 @@ type Server struct {
 	// X-Forwarded-For and X-Forwarded-Proto headers are believed; empty:
 	// none, so a client cannot pick its own address or scheme (ProxyNets).
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// MetricsAddr is where Prometheus metrics are served (/metrics), apart
+	// from the sites so no tenant's Host reaches them; empty: not served.
+	MetricsAddr string `yaml:"metrics_addr"`
 }
 
 // ProxyNets is server.trusted_proxies parsed; Validate has checked it, so
@@ -141,6 +144,9 @@ func (c Config) HashSlots() int {
 type Log struct {
 	Format string `yaml:"format"`
 	Level  string `yaml:"level"`
+	// Requests chooses the access log: all, errors, off or sample:N
+	// (RequestLog parses it).
+	Requests string `yaml:"requests"`
 }
 
 // Error is a bad setting: which key, and what is wrong with it.
@@ -159,7 +165,7 @@ func Default() Config {
 		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
 		Migrate:  Migrate{Workers: 4},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
-		Log:      Log{Format: "text", Level: "info"},
+		Log:      Log{Format: "text", Level: "info", Requests: "all"},
 		Tenancy:  Tenancy{Isolation: "roles", Provision: "template"},
 	}
 }
@@ -293,6 +299,9 @@ func (c Config) Validate() error {
 	}
 	if err := validRolePrefix(c.Tenancy.RolePrefix); err != "" {
 		return &Error{Key: "tenancy.role_prefix", Msg: err}
+	}
+	if err := c.validateObservability(); err != nil {
+		return err
 	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":

@@ -49,9 +49,23 @@ func (e *ExistsError) Error() string {
 // the visitor may simply try again.
 type BusyError struct {
 	Schema string
-	Reason string // for the log: which limit acted
-	Err    error  // the wait's own error, if any
+	Limit  BusyLimit // which wait gave up, for counting
+	Reason string    // for the log: which limit acted
+	Err    error     // the wait's own error, if any
 }
+
+// BusyLimit says which wait a BusyError gave up on, so that metrics can count
+// each limit without reading Reason's prose.
+type BusyLimit int
+
+const (
+	// BusyQueueFull: the tenant held its share of the pool and its queue was full.
+	BusyQueueFull BusyLimit = iota + 1
+	// BusyShareWait: the tenant's share stayed in use past the request's budget.
+	BusyShareWait
+	// BusyPoolWait: no connection of the pool came free within the budget.
+	BusyPoolWait
+)
 
 func (e *BusyError) Error() string {
 	if e.Err != nil {

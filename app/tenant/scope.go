@@ -136,7 +136,7 @@ func (t *Tx) connection(ctx context.Context) (*sql.Conn, error) {
 // refusing, unreachable) keeps its cause.
 func (t *Tx) waitError(ctx context.Context, err error) error {
 	if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return &BusyError{Schema: t.scope.Schema, Reason: "no database connection came free in time", Err: err}
+		return &BusyError{Schema: t.scope.Schema, Limit: BusyPoolWait, Reason: "no database connection came free in time", Err: err}
 	}
 	return fmt.Errorf("take connection for %s: %w", t.scope.Schema, err)
 }

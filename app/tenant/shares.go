@@ -49,7 +49,7 @@ func (s *Shares) Enter(ctx context.Context, schema string) (leave func(), err er
 	}
 	if sh.waiting >= s.queue {
 		s.mu.Unlock()
-		return nil, &BusyError{Schema: schema, Reason: "the tenant's share of connections is in use and its queue is full"}
+		return nil, &BusyError{Schema: schema, Limit: BusyQueueFull, Reason: "the tenant's share of connections is in use and its queue is full"}
 	}
 	sh.waiting++
 	sh.users++
@@ -66,7 +66,7 @@ func (s *Shares) Enter(ctx context.Context, schema string) (leave func(), err er
 		sh.waiting--
 		s.drop(schema, sh)
 		s.mu.Unlock()
-		return nil, &BusyError{Schema: schema, Reason: "the tenant's share of connections stayed in use", Err: ctx.Err()}
+		return nil, &BusyError{Schema: schema, Limit: BusyShareWait, Reason: "the tenant's share of connections stayed in use", Err: ctx.Err()}
 	}
 }
 

@@ -104,12 +104,14 @@ const (
 )
 
 // outcome is what an error becomes: the status and message a user sees,
-// when to come back, and which limit acted (empty when none did).
+// when to come back, and which limit acted (empty when none did): limit in
+// prose for the log, kind as one of the few Limit* names for counting.
 type outcome struct {
 	status     int
 	msg        string
 	retryAfter time.Duration
 	limit      string
+	kind       string
 }
 
 // classify maps an error to what the user sees.
@@ -130,12 +132,13 @@ func classify(err error) outcome {
 	case errors.Is(err, models.ErrConflict):
 		return outcome{status: http.StatusConflict, msg: "Someone else changed this at the same time. Reload the page and try again."}
 	case errors.As(err, &limited):
-		return outcome{status: limited.status, msg: limited.msg, retryAfter: limited.after, limit: limited.reason}
+		return outcome{status: limited.status, msg: limited.msg, retryAfter: limited.after, limit: limited.reason, kind: limited.kind}
 	case errors.As(err, &busy):
-		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: busy.Reason}
+		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: busy.Reason,
+			kind: busyKind(busy.Limit)}
 	case errors.As(err, &hashBusy):
 		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second,
-			limit: "every password hashing slot (auth.hash_concurrency) stayed in use"}
+			limit: "every password hashing slot (auth.hash_concurrency) stayed in use", kind: LimitHashSlots}
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
 		if m, ok := he.Message.(string); ok && he.Code < 500 && he.Internal == nil {
@@ -152,10 +155,12 @@ func classify(err error) outcome {
 		return outcome{status: he.Code, msg: msg}
 	}
 	if reason, ok := overBudget(err); ok {
-		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: reason}
+		return outcome{status: http.StatusServiceUnavailable, msg: msgBusy, retryAfter: time.Second, limit: reason,
+			kind: LimitRequestTimeout}
 	}
 	if reason, ok := databaseUnavailable(err); ok {
-		return outcome{status: http.StatusServiceUnavailable, msg: msgUnavailable, retryAfter: 5 * time.Second, limit: reason}
+		return outcome{status: http.StatusServiceUnavailable, msg: msgUnavailable, retryAfter: 5 * time.Second, limit: reason,
+			kind: LimitDatabase}
 	}
 	return outcome{status: http.StatusInternalServerError, msg: msgInternal}
 }

@@ -32,5 +32,5 @@ func (e *maintenanceError) Error() string {
 
 func (e *maintenanceError) outcome() outcome {
 	return outcome{status: http.StatusServiceUnavailable, msg: msgMaintenance, retryAfter: maintenanceRetry,
-		limit: e.Error()}
+		limit: e.Error(), kind: LimitMaintenance}
 }

@@ -44,17 +44,19 @@ func (r *tenantRates) allow(schema string) error {
 		msg:    "This site is receiving more requests than it is allowed. Please try again in a moment.",
 		after:  wait,
 		reason: fmt.Sprintf("tenant over tenancy.rate_limit (%g requests/s)", r.perSecond),
+		kind:   LimitRate,
 	}
 }
 
 // limitError is a request refused by one of polls' limits: the visitor sees
 // msg with the status, Retry-After says when to come back, the log says
-// which limit acted (reason) at WARN.
+// which limit acted (reason) at WARN, metrics count it by kind.
 type limitError struct {
 	status int
 	msg    string
 	after  time.Duration
 	reason string
+	kind   string
 }
 
 func (e *limitError) Error() string { return e.reason }

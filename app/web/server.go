@@ -55,6 +55,11 @@ type Deps struct {
 	// Ready checks the database for /readyz on a connection of its own (so
 	// it never queues behind visitors); nil pings the pool.
 	Ready func(context.Context) error
+	// RequestLog chooses the access log (log.requests); the zero value logs
+	// every request.
+	RequestLog config.RequestLog
+	// Observer is told of every request and refusal (app/metrics); nil: nobody.
+	Observer Observer
 }
 
 // Limits are the request limits of config.yaml (server.* and tenancy.*).
@@ -82,7 +87,11 @@ func New(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = errorHandler(d.Views, d.Log)
 	e.IPExtractor = proxies{nets: d.TrustedProxies}.extractor()
 
-	e.Use(requestLog(d.Log))
+	access := &accessLog{log: d.Log, policy: d.RequestLog, obs: d.Observer, pages: &pages{}}
+	if access.obs == nil {
+		access.obs = noObserver{}
+	}
+	e.Use(access.middleware)
 	e.Use(securityHeaders)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(middleware.BodyLimit("1M"))
@@ -108,6 +117,7 @@ func New(d Deps) *echo.Echo {
 	registerRoutes(site, adm)
 	site.RouteNotFound("/*", appendSlash(e))
 	answerWrongMethods(e)
+	access.pages.learn(e.Routes())
 	return e
 }
 

@@ -1,0 +1,44 @@
+package metrics
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"polls/app/tenant"
+)
+
+// Sites gives the tenants routed now (tenant.Resolver does).
+type Sites interface {
+	Sites() []tenant.Site
+}
+
+// tenantsCollector counts tenants by state when scraped, from the
+// resolver's routes in memory: no query, and always the state the server
+// acts on.
+type tenantsCollector struct {
+	sites Sites
+	now   func() time.Time
+	desc  *prometheus.Desc
+}
+
+func newTenantsCollector(sites Sites, now func() time.Time) tenantsCollector {
+	return tenantsCollector{sites: sites, now: now, desc: prometheus.NewDesc("polls_tenants",
+		"Tenants routed by this server, by state (serving, suspended).", []string{"state"}, nil)}
+}
+
+func (c tenantsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c tenantsCollector) Collect(ch chan<- prometheus.Metric) {
+	now := c.now()
+	serving, suspended := 0, 0
+	for _, s := range c.sites.Sites() {
+		if s.Plan.SuspendedAt(now) {
+			suspended++
+		} else {
+			serving++
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(serving), "serving")
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(suspended), "suspended")
+}
