@@ -63,7 +63,8 @@ type Result struct {
 	Elapsed   time.Duration   // wall time of the run
 	Latencies []time.Duration // of the successful requests, sorted; nil from wrk
 	P50, P99  time.Duration
-	FirstErr  string // the first error seen, for the report
+	FirstErr  string      // the first error seen, for the report
+	Statuses  map[int]int // answers by status code, wanted or not; nil from wrk
 }
 
 // RPS is successful requests per second.
@@ -93,6 +94,12 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		total.Requests += r.Requests
 		total.Errors += r.Errors
 		total.Latencies = append(total.Latencies, r.Latencies...)
+		for code, n := range r.Statuses {
+			if total.Statuses == nil {
+				total.Statuses = map[int]int{}
+			}
+			total.Statuses[code] += n
+		}
 		if total.FirstErr == "" {
 			total.FirstErr = r.FirstErr
 		}
@@ -107,7 +114,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 // worker drives one connection, reconnecting after an error.
 func worker(ctx context.Context, cfg Config, raws [][]byte, w int) Result {
-	res := Result{Latencies: make([]time.Duration, 0, 1<<14)}
+	res := Result{Latencies: make([]time.Duration, 0, 1<<14), Statuses: map[int]int{}}
 	fail := func(msg string) {
 		res.Errors++
 		if res.FirstErr == "" {
@@ -138,6 +145,9 @@ func worker(ctx context.Context, cfg Config, raws [][]byte, w int) Result {
 		status, err := roundTrip(conn, br, raws[i%len(raws)])
 		if ctx.Err() != nil || !time.Now().Before(deadline) {
 			break // the run ended mid-request: neither a success nor an error
+		}
+		if err == nil {
+			res.Statuses[status]++
 		}
 		switch {
 		case err != nil:
