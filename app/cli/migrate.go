@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"polls/app/database"
 	"polls/app/dbmigrate"
 	"polls/app/tenant"
 )
@@ -73,7 +74,7 @@ func migrateCommand() *Command {
 						return err
 					}
 				}
-				if err := migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers); err != nil {
+				if err := migrateTenants(ctx, inv.Stdout, db, targets, rt.cfg.Migrate.Workers); err != nil {
 					return err
 				}
 				if err := unmovedError(unmoved); err != nil {
@@ -108,20 +109,21 @@ func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
 	return nil
 }
 
-func migrateTenants(ctx context.Context, w io.Writer, url string, schemas []dbmigrate.Target, workers int) error {
+func migrateTenants(ctx context.Context, w io.Writer, db *database.DB, schemas []dbmigrate.Target, workers int) error {
 	if len(schemas) == 0 {
 		fmt.Fprintln(w, "no tenants yet: `polls createtenant` makes one")
 		return nil
 	}
 	fmt.Fprintf(w, "migrating %d tenants, %d at a time\n", len(schemas), min(workers, len(schemas)))
-	sum := dbmigrate.Tenants(ctx, url, schemas, workers, func(done, total int, res dbmigrate.Result, err error) {
-		prefix := fmt.Sprintf("[%d/%d %3d%%]", done, total, done*100/total)
-		if err != nil {
-			fmt.Fprintf(w, "%s %s: FAILED: %v\n", prefix, res.Schema, err)
-			return
-		}
-		printResult(w, prefix+" "+res.Schema, res)
-	})
+	sum := dbmigrate.Run(ctx, db.URL, schemas, dbmigrate.Options{Jobs: workers, Registry: tenant.VersionRegistry{SQL: db.SQL},
+		Progress: func(done, total int, res dbmigrate.Result, err error) {
+			prefix := fmt.Sprintf("[%d/%d %3d%%]", done, total, done*100/total)
+			if err != nil {
+				fmt.Fprintf(w, "%s %s: FAILED: %v\n", prefix, res.Schema, err)
+				return
+			}
+			printResult(w, prefix+" "+res.Schema, res)
+		}})
 	fmt.Fprintf(w, "tenants: %d migrated, %d already current, %d failed\n", sum.Migrated, sum.Current, sum.Failed)
 	if ctx.Err() != nil {
 		return fmt.Errorf("migrate interrupted: %w", ctx.Err())

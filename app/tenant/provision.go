@@ -196,7 +196,7 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 			return err
 		}
 	}
-	return markReady(ctx, conn, id)
+	return markReadyAt(ctx, conn, id, schema)
 }
 
 // buildFromTemplate makes the schema, its role and its objects, and marks
@@ -241,7 +241,7 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 	}
 	// Last: the registry's version row stays locked from here to COMMIT,
 	// and every other creation waits for it.
-	if err := markReadyAs(ctx, tx, id, role); err != nil {
+	if err := markReadyAs(ctx, tx, id, role, t.Version); err != nil {
 		return err
 	}
 	return tx.Commit()
