@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"polls/app/database"
 	"polls/app/dbmigrate"
 	"polls/app/tenant"
+	"polls/migrations"
 )
 
 // forceVersion records a tenant at version, clean, once a human has said
@@ -17,6 +19,13 @@ func forceVersion(ctx context.Context, inv *Invocation, db *database.DB, schema 
 	rec, err := tenant.Find(ctx, db.SQL, schema)
 	if err != nil {
 		return err
+	}
+	available, err := dbmigrate.Versions(migrations.Tenant())
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(available, version) {
+		return fmt.Errorf("version %d is not a tenant migration: they are %v", version, available)
 	}
 	vs, err := dbmigrate.ReadVersions(ctx, db.URL, []string{schema})
 	if err != nil {
