@@ -155,7 +155,7 @@ func TestMigrateForce(t *testing.T) {
 		}
 	}
 	isDirty := func() (v int64, d bool) {
-		if err := db.QueryRow(`SELECT version, dirty FROM ` + table).Scan(&v, &d); err != nil {
+		if err := db.QueryRow(`SELECT version, dirty FROM `+table).Scan(&v, &d); err != nil {
 			t.Fatal(err)
 		}
 		return v, d
