@@ -92,7 +92,10 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	if err := timeBinary(ctx, bin, url, "no-op `polls migrate` (real binary)"); err != nil {
+	if err := timeBinary(ctx, bin, url, "no-op `polls migrate` (real binary)", "migrate"); err != nil {
+		return err
+	}
+	if err := timeBinary(ctx, bin, url, "`polls migrate --status` (real binary)", "migrate", "--status"); err != nil {
 		return err
 	}
 	src, err := withNote(o.version)
@@ -192,9 +195,9 @@ func createTenants(ctx context.Context, db *database.DB, url string, o options) 
 	return ctx.Err()
 }
 
-// timeBinary runs `polls migrate` against url and prints how long it took.
-func timeBinary(ctx context.Context, bin, url, label string) error {
-	cmd := exec.CommandContext(ctx, bin, "migrate")
+// timeBinary runs polls with args against url and prints how long it took.
+func timeBinary(ctx context.Context, bin, url, label string, args ...string) error {
+	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "POLLS_DATABASE_URL="+url)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
