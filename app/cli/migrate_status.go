@@ -23,7 +23,8 @@ type tenantStatus struct {
 	Version uint   `json:"version"`
 	Pending int    `json:"pending"` // tenant migrations after Version
 	Dirty   bool   `json:"dirty"`
-	// State is current, behind, migrating, failed, dirty or unreadable.
+	// State is current, behind, ahead (of this polls' migrations),
+	// migrating, failed, dirty or unreadable.
 	State string `json:"state"`
 	Error string `json:"error,omitempty"`
 }
@@ -111,6 +112,8 @@ func statusOf(m tenant.MigrationState, v dbmigrate.SchemaVersion, available []ui
 		s.State = "migrating"
 	case s.Pending > 0:
 		s.State = "behind"
+	case len(available) > 0 && v.Version > available[len(available)-1]:
+		s.State = "ahead"
 	default:
 		s.State = "current"
 	}

@@ -13,7 +13,7 @@ import (
 // Registry is where each tenant's migration is recorded for the servers
 // to see: implemented by the tenant registry (dbmigrate cannot import it).
 type Registry interface {
-	// Recorded returns the tenants recorded at version and idle.
+	// Recorded returns the tenants recorded at version or past it, and idle.
 	Recorded(ctx context.Context, version uint) (map[string]bool, error)
 	// Migrating records, committed, that schema's migration begins.
 	Migrating(ctx context.Context, conn *pgx.Conn, schema string) error

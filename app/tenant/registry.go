@@ -329,11 +329,12 @@ func MarkFailed(ctx context.Context, ex execer, schema, why string) error {
 	return err
 }
 
-// RecordedAt returns the ready tenants the registry records at version and
-// idle: the cheap first pass of `polls migrate`, one query for all tenants.
+// RecordedAt returns the ready tenants the registry records at version (or
+// past it, migrated by a newer release) and idle: the cheap first pass of
+// `polls migrate`, one query for all tenants.
 func RecordedAt(ctx context.Context, db *sql.DB, version uint) (map[string]bool, error) {
 	rows, err := db.QueryContext(ctx, `SELECT schema_name FROM public.tenants
-		WHERE ready AND schema_version = $1 AND migration_state = 'idle'`, int64(version))
+		WHERE ready AND schema_version >= $1 AND migration_state = 'idle'`, int64(version))
 	if err != nil {
 		return nil, fmt.Errorf("read recorded versions: %w", err)
 	}

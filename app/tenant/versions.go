@@ -13,7 +13,7 @@ type VersionRegistry struct {
 	SQL *sql.DB
 }
 
-// Recorded returns the ready tenants recorded at version and idle.
+// Recorded returns the ready tenants recorded at version or past it, and idle.
 func (r VersionRegistry) Recorded(ctx context.Context, version uint) (map[string]bool, error) {
 	return RecordedAt(ctx, r.SQL, version)
 }
