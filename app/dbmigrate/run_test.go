@@ -128,3 +128,27 @@ func TestRunFailFast(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateByReplayRecordsTheSchemaVersion: a tenant built by its
+// migrations (not the template) is recorded at the version they reached.
+func TestCreateByReplayRecordsTheSchemaVersion(t *testing.T) {
+	ctx := context.Background()
+	db := apptest.DB(t)
+	schema := "t_" + apptest.RandomName(10)
+	p := &tenant.Provisioner{SQL: db.SQL, URL: apptest.URL(t), Roles: apptest.Roles(t), Replay: true}
+	if err := p.Create(ctx, tenant.NewTenant{Schema: schema, Domain: strings.ReplaceAll(schema, "_", "-") + ".test", Name: schema}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = db.SQL.ExecContext(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+		_, _ = db.SQL.ExecContext(ctx, "DELETE FROM public.tenants WHERE schema_name = $1", schema)
+		apptest.DropRole(t, db.SQL, apptest.Roles(t).For(schema))
+	})
+	latest, err := dbmigrate.Latest(migrations.Tenant())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := stateOf(t, schema); recorded(m) != int64(latest) || m.State != "idle" {
+		t.Fatalf("a tenant built by its migrations is recorded at %d, %s; want %d, idle", recorded(m), m.State, latest)
+	}
+}
