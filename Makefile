@@ -5,7 +5,7 @@
 GO ?= go
 BENCHFLAGS ?=
 
-.PHONY: test bench bench-profile bench-provision
+.PHONY: test bench bench-profile bench-provision bench-migrate
 
 test:
 	$(GO) test ./...
@@ -19,6 +19,11 @@ bench:
 # e.g. make bench-provision BENCHFLAGS="-tenants 10000 -modes template -workers 2".
 bench-provision:
 	$(GO) run ./bench/cmd/provision $(BENCHFLAGS)
+
+# polls migrate over many tenants (bench/cmd/migrate): a no-op run, then one new
+# migration adding a column to every tenant, e.g. make bench-migrate BENCHFLAGS="-jobs 4".
+bench-migrate:
+	$(GO) run ./bench/cmd/migrate $(BENCHFLAGS)
 
 # CPU and allocation profiles of the request path, in-process (see bench/handler_bench_test.go).
 # Profiles land in bench/out (ignored by git).

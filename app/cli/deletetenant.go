@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"polls/app/tenant"
 )
@@ -56,26 +54,10 @@ func deleteTenantCommand() *Command {
 	}
 }
 
-// confirmDelete asks as django-tenants' delete_tenant does, until the answer
-// is yes or no; end of input counts as no.
+// confirmDelete asks as django-tenants' delete_tenant does.
 func confirmDelete(in io.Reader, out io.Writer, schema string) bool {
 	fmt.Fprintf(out, "Warning you are about to delete '%s' there is no undo.\n", schema)
-	fmt.Fprintf(out, "Are you sure you want to delete '%s' [yes/no]? ", schema)
-	r := bufio.NewReader(in)
-	for {
-		line, err := r.ReadString('\n')
-		switch strings.ToLower(strings.TrimSpace(line)) {
-		case "yes":
-			return true
-		case "no":
-			return false
-		}
-		if err != nil {
-			fmt.Fprintln(out)
-			return false
-		}
-		fmt.Fprint(out, "Please answer yes or no: ")
-	}
+	return confirm(in, out, fmt.Sprintf("Are you sure you want to delete '%s' [yes/no]? ", schema))
 }
 
 // pendingArchive is a tenant's archive to be written before it is deleted.

@@ -6,83 +6,143 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 
+	"polls/app/database"
 	"polls/app/dbmigrate"
 	"polls/app/tenant"
 )
 
+// migrateFlags are what `polls migrate` was asked to do.
+type migrateFlags struct {
+	shared, tenants, failFast, json, status, noInput bool
+	schema, force                                    string
+	jobs                                             int
+}
+
 func migrateCommand() *Command {
 	return &Command{
 		Name:    "migrate",
-		Usage:   "[--shared | --tenants | --schema NAME]",
-		Summary: "apply migrations: the shared schema, then every tenant (or only what a flag names)",
+		Usage:   "[--shared | --tenants | --schema NAME] [--jobs N] [--fail-fast] [--json] | --status [--json] | --schema NAME --force VERSION [--no-input]",
+		Summary: "apply migrations: the shared schema, then every tenant (or only what a flag names); --status shows where each tenant is",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
-			shared := fs.Bool("shared", false, "only the shared (public) schema")
-			tenants := fs.Bool("tenants", false, "only the tenant schemas")
-			schema := fs.String("schema", "", "only this schema (`public` means the shared one)")
+			var f migrateFlags
+			fs.BoolVar(&f.shared, "shared", false, "only the shared (public) schema")
+			fs.BoolVar(&f.tenants, "tenants", false, "only the tenant schemas")
+			fs.StringVar(&f.schema, "schema", "", "only this schema (`public` means the shared one)")
+			fs.IntVar(&f.jobs, "jobs", 0, "tenants migrated at once (default: migrate.workers, or twice the CPUs, below database.max_conns)")
+			fs.BoolVar(&f.failFast, "fail-fast", false, "start no tenant after the first failure (those running finish)")
+			fs.BoolVar(&f.json, "json", false, "one JSON object a line: each tenant's outcome, then a summary (with --status: each tenant, then the totals)")
+			fs.BoolVar(&f.status, "status", false, "change nothing: each tenant's version, pending migrations, and whether it is dirty or failed")
+			fs.StringVar(&f.force, "force", "", "with --schema: record that tenant at `VERSION`, clean (after checking its schema by hand)")
+			fs.BoolVar(&f.noInput, "no-input", false, "with --force: do not ask for confirmation (for scripts)")
 			return func(ctx context.Context, inv *Invocation, args []string) error {
 				if len(args) > 0 {
 					return usageError("migrate takes no arguments, got %q", strings.Join(args, " "))
 				}
-				set := 0
-				for _, b := range []bool{*shared, *tenants, *schema != ""} {
-					if b {
-						set++
-					}
-				}
-				if set > 1 {
-					return usageError("--shared, --tenants and --schema exclude each other: give one, or none for everything")
+				if err := f.check(); err != nil {
+					return err
 				}
 				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err
 				}
 				defer rt.close()
-				db := rt.db
-
-				doShared := !*tenants && (*schema == "" || *schema == "public")
-				doTenants := !*shared && *schema != "public"
-				if doShared {
-					res, err := dbmigrate.Shared(ctx, db.URL)
-					if err != nil {
-						return err
-					}
-					printResult(inv.Stdout, "shared (public)", res)
+				switch {
+				case f.status:
+					return migrateStatus(ctx, inv.Stdout, rt.db, f.schema, f.json)
+				case f.force != "":
+					version, _ := strconv.ParseUint(f.force, 10, 64) // checked
+					return forceVersion(ctx, inv, rt.db, f.schema, uint(version), f.noInput)
 				}
-				if !doTenants {
-					return nil
-				}
-				ts, err := tenant.List(ctx, db.SQL)
-				if err != nil {
-					return registryMissing(err)
-				}
-				var targets []dbmigrate.Target
-				for _, t := range ts {
-					if *schema == "" || t.Schema == *schema {
-						targets = append(targets, dbmigrate.Target{Schema: t.Schema})
-					}
-				}
-				if *schema != "" && len(targets) == 0 {
-					return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", *schema)
-				}
-				templateErr := recordTemplate(ctx, inv.Stdout, rt)
-				unmoved := 0
-				if rt.mode == tenant.IsolationRoles {
-					if unmoved, err = giveRoles(ctx, inv.Stdout, db.SQL, rt.roles, ts, targets); err != nil {
-						return err
-					}
-				}
-				if err := migrateTenants(ctx, inv.Stdout, db.URL, targets, rt.cfg.Migrate.Workers); err != nil {
-					return err
-				}
-				if err := unmovedError(unmoved); err != nil {
-					return err
-				}
-				return templateErr
+				return migrate(ctx, inv, rt, f)
 			}
 		},
 	}
+}
+
+// check refuses flags that make no sense together.
+func (f migrateFlags) check() error {
+	set := 0
+	for _, b := range []bool{f.shared, f.tenants, f.schema != ""} {
+		if b {
+			set++
+		}
+	}
+	switch {
+	case set > 1:
+		return usageError("--shared, --tenants and --schema exclude each other: give one, or none for everything")
+	case f.jobs < 0:
+		return usageError("--jobs must be at least 1, got %d", f.jobs)
+	case f.status && (f.shared || f.tenants || f.force != "" || f.failFast || f.jobs != 0):
+		return usageError("--status takes only --schema and --json")
+	case f.force != "":
+		if f.schema == "" || f.schema == "public" || f.shared || f.tenants || f.failFast || f.json || f.jobs != 0 {
+			return usageError("--force VERSION takes --schema NAME (a tenant) and --no-input only")
+		}
+		if v, err := strconv.ParseUint(f.force, 10, 64); err != nil || v == 0 {
+			return usageError("--force needs a migration version (a whole number above 0), got %q", f.force)
+		}
+	case f.noInput:
+		return usageError("--no-input goes with --force")
+	}
+	return nil
+}
+
+// migrate applies the shared migrations and then each tenant's.
+func migrate(ctx context.Context, inv *Invocation, rt *runtime, f migrateFlags) error {
+	db := rt.db
+	// With --json, stdout is JSON lines only; what else is said goes to stderr.
+	info := inv.Stdout
+	if f.json {
+		info = inv.Stderr
+	}
+	doShared := !f.tenants && (f.schema == "" || f.schema == "public")
+	doTenants := !f.shared && f.schema != "public"
+	if doShared {
+		res, err := dbmigrate.Shared(ctx, db.URL)
+		if err != nil {
+			return err
+		}
+		printResult(info, "shared (public)", res)
+	}
+	if !doTenants {
+		return nil
+	}
+	ts, err := tenant.List(ctx, db.SQL)
+	if err != nil {
+		return registryMissing(err)
+	}
+	var targets []dbmigrate.Target
+	for _, t := range ts {
+		if f.schema == "" || t.Schema == f.schema {
+			targets = append(targets, dbmigrate.Target{Schema: t.Schema})
+		}
+	}
+	if f.schema != "" && len(targets) == 0 {
+		return fmt.Errorf("schema %q is not a tenant: `polls tenants` lists them", f.schema)
+	}
+	templateErr := recordTemplate(ctx, info, rt)
+	unmoved := 0
+	if rt.mode == tenant.IsolationRoles {
+		if unmoved, err = giveRoles(ctx, info, db.SQL, rt.roles, ts, targets); err != nil {
+			return err
+		}
+	}
+	jobs := f.jobs
+	if jobs == 0 {
+		jobs = rt.cfg.MigrateJobs()
+	}
+	out := newMigrateOutput(inv.Stdout, f.json)
+	if err := migrateTenants(ctx, info, out, db, targets, jobs, f.failFast); err != nil {
+		return err
+	}
+	if err := unmovedError(unmoved); err != nil {
+		return err
+	}
+	return templateErr
 }
 
 // recordTemplate brings the template new tenants are built from up to this
@@ -108,26 +168,25 @@ func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
 	return nil
 }
 
-func migrateTenants(ctx context.Context, w io.Writer, url string, schemas []dbmigrate.Target, workers int) error {
+// migrateTenants migrates schemas jobs at a time, each outcome and the
+// summary told to out, and fails if any tenant did.
+func migrateTenants(ctx context.Context, info io.Writer, out migrateOutput, db *database.DB, schemas []dbmigrate.Target, jobs int, failFast bool) error {
 	if len(schemas) == 0 {
-		fmt.Fprintln(w, "no tenants yet: `polls createtenant` makes one")
+		fmt.Fprintln(info, "no tenants yet: `polls createtenant` makes one")
 		return nil
 	}
-	fmt.Fprintf(w, "migrating %d tenants, %d at a time\n", len(schemas), min(workers, len(schemas)))
-	sum := dbmigrate.Tenants(ctx, url, schemas, workers, func(done, total int, res dbmigrate.Result, err error) {
-		prefix := fmt.Sprintf("[%d/%d %3d%%]", done, total, done*100/total)
-		if err != nil {
-			fmt.Fprintf(w, "%s %s: FAILED: %v\n", prefix, res.Schema, err)
-			return
-		}
-		printResult(w, prefix+" "+res.Schema, res)
+	fmt.Fprintf(info, "migrating %d tenants, %d at a time\n", len(schemas), min(jobs, len(schemas)))
+	start := time.Now()
+	out.start(len(schemas))
+	sum := dbmigrate.Run(ctx, db.URL, schemas, dbmigrate.Options{
+		Jobs: jobs, FailFast: failFast, Registry: tenant.VersionRegistry{SQL: db.SQL}, Progress: out.tenant,
 	})
-	fmt.Fprintf(w, "tenants: %d migrated, %d already current, %d failed\n", sum.Migrated, sum.Current, sum.Failed)
+	out.summary(sum, time.Since(start))
 	if ctx.Err() != nil {
 		return fmt.Errorf("migrate interrupted: %w", ctx.Err())
 	}
 	if sum.Failed > 0 {
-		return errors.New("some tenants failed to migrate; fix the cause and run `polls migrate` again: the others are not migrated twice")
+		return errors.New("some tenants failed to migrate (`polls migrate --status` shows why); fix the cause and run `polls migrate` again: the others are not migrated twice")
 	}
 	return nil
 }

@@ -87,6 +87,16 @@ type Tenancy struct {
 	RolePrefix string `yaml:"role_prefix"`
 }
 
+// MigrateJobs is migrate.workers with its default applied: twice the CPUs
+// Go may use (a tenant's migration waits on PostgreSQL about half the time),
+// but fewer than database.max_conns so a server sharing the limit keeps one.
+func (c Config) MigrateJobs() int {
+	if c.Migrate.Workers > 0 {
+		return c.Migrate.Workers
+	}
+	return max(1, min(2*runtime.GOMAXPROCS(0), c.Database.MaxConns-1))
+}
+
 // PerTenantConns is tenancy.max_conns_per_tenant with its default applied.
 func (c Config) PerTenantConns() int {
 	if c.Tenancy.MaxConnsPerTenant > 0 {
@@ -163,7 +173,7 @@ func Default() Config {
 		Addr:     "127.0.0.1:8080",
 		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}, TrustedProxies: []string{}},
 		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
-		Migrate:  Migrate{Workers: 4},
+		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},
 		Tenancy:  Tenancy{Isolation: "roles", Provision: "template"},
@@ -250,8 +260,8 @@ func (c Config) Validate() error {
 	if c.Database.MaxConns < 2 || c.Database.MaxConns > 1000 {
 		return &Error{Key: "database.max_conns", Msg: fmt.Sprintf("%d is out of range 2..1000", c.Database.MaxConns)}
 	}
-	if c.Migrate.Workers < 1 || c.Migrate.Workers > 64 {
-		return &Error{Key: "migrate.workers", Msg: fmt.Sprintf("%d is out of range 1..64", c.Migrate.Workers)}
+	if c.Migrate.Workers < 0 || c.Migrate.Workers > 64 {
+		return &Error{Key: "migrate.workers", Msg: fmt.Sprintf("%d is out of range 0..64", c.Migrate.Workers)}
 	}
 	if c.Session.MaxAge < time.Minute {
 		return &Error{Key: "session.max_age", Msg: fmt.Sprintf("%s is shorter than a minute", c.Session.MaxAge)}

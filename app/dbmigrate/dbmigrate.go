@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 
 	"github.com/golang-migrate/migrate/v4"
 	"github.com/golang-migrate/migrate/v4/database"
@@ -162,7 +163,13 @@ func version(m *migrate.Migrate) (uint, error) {
 	return v, err
 }
 
+// forceBefore marks the version before v current. A v these migrations do
+// not have (a newer release's) is refused: "before" it is unknown, and
+// guessing none would replay every migration over the tenant's tables.
 func forceBefore(m *migrate.Migrate, src fs.FS, v uint) error {
+	if vs, err := Versions(src); err == nil && !slices.Contains(vs, v) {
+		return fmt.Errorf("version %d is not one of these migrations: check the schema, then `polls migrate --schema NAME --force VERSION`", v)
+	}
 	d, err := iofs.New(src, ".")
 	if err != nil {
 		return err

@@ -196,21 +196,7 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 			return err
 		}
 	}
-	version, err := schemaVersion(ctx, conn, schema)
-	if err != nil {
-		return err
-	}
-	return markBuilt(ctx, conn, id, "", version)
-}
-
-// schemaVersion reads the tenant migration version a schema is at.
-func schemaVersion(ctx context.Context, q querier, schema string) (int64, error) {
-	var v int64
-	err := q.QueryRowContext(ctx, `SELECT version FROM `+pgx.Identifier{schema, "schema_migrations"}.Sanitize()).Scan(&v)
-	if err != nil {
-		return 0, fmt.Errorf("read the version of %s: %w", schema, err)
-	}
-	return v, nil
+	return markReadyAt(ctx, conn, id, schema)
 }
 
 // buildFromTemplate makes the schema, its role and its objects, and marks
@@ -255,7 +241,7 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 	}
 	// Last: the registry's version row stays locked from here to COMMIT,
 	// and every other creation waits for it.
-	if err := markBuilt(ctx, tx, id, role, int64(t.Version)); err != nil {
+	if err := markReadyAs(ctx, tx, id, role, t.Version); err != nil {
 		return err
 	}
 	return tx.Commit()

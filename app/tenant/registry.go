@@ -5,7 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The tenant registry lives in the public schema: public.tenants (one row a
@@ -161,13 +165,23 @@ func markReady(ctx context.Context, q querier, id int64) error {
 	return err
 }
 
-// markBuilt records a new tenant's role ("" for none) and schema version
-// and makes it routable, in one statement: every registry change bumps
+// markReadyAt makes a new tenant routable and records its schema version as
+// its own schema_migrations table says (it was built by migrations, or copied
+// from another tenant), so the registry knows it from the first request.
+func markReadyAt(ctx context.Context, q querier, id int64, schema string) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true, migration_state = 'idle', migration_error = NULL,
+		schema_version = (SELECT max(version) FROM `+pgx.Identifier{schema, "schema_migrations"}.Sanitize()+` WHERE NOT dirty)
+		WHERE id = $1`, id)
+	return err
+}
+
+// markReadyAs records the tenant's role ("" for none) and schema version and
+// makes it routable, in one statement: every registry change bumps
 // registry_version, whose row lock is then held until commit, so it comes
 // last in a transaction.
-func markBuilt(ctx context.Context, q querier, id int64, role string, version int64) error {
-	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true, role_name = COALESCE(NULLIF($2, ''), role_name),
-		schema_version = $3, migration_state = 'idle', migration_error = NULL WHERE id = $1`, id, role, version)
+func markReadyAs(ctx context.Context, q querier, id int64, role string, version uint) error {
+	_, err := q.ExecContext(ctx, `UPDATE public.tenants SET ready = true, role_name = NULLIF($2, ''),
+		schema_version = $3, migration_state = 'idle', migration_error = NULL WHERE id = $1`, id, role, int64(version))
 	return err
 }
 
@@ -278,4 +292,94 @@ func tenantRole(ctx context.Context, q querier, schema string) (int64, string, e
 		return 0, "", fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
 	}
 	return id, role, err
+}
+
+// execer is a pgx connection or transaction: `polls migrate` keeps one
+// connection per worker, outside the pool, and records each tenant's
+// migration on it.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// MarkMigrating records that schema's migration begins. Committed on its
+// own before the migration, so servers stop serving the tenant's old
+// structure until the migration's transaction says it is done.
+func MarkMigrating(ctx context.Context, ex execer, schema string) error {
+	_, err := ex.Exec(ctx, `UPDATE public.tenants SET migration_state = 'migrating' WHERE schema_name = $1`, schema)
+	return err
+}
+
+// RecordVersion records schema at version, idle and without error. Run in
+// the migration's own transaction, it commits with the migration or not at
+// all; it comes last there, as every registry change (see markReadyAs).
+func RecordVersion(ctx context.Context, ex execer, schema string, version uint) error {
+	_, err := ex.Exec(ctx, `UPDATE public.tenants SET schema_version = $2, migration_state = 'idle', migration_error = NULL
+		WHERE schema_name = $1`, schema, int64(version))
+	return err
+}
+
+// MarkFailed records that schema's migration failed, with why in one line
+// (at most 1,000 characters) for `polls migrate --status`.
+func MarkFailed(ctx context.Context, ex execer, schema, why string) error {
+	why = strings.Join(strings.Fields(why), " ")
+	if r := []rune(why); len(r) > 1000 {
+		why = string(r[:1000])
+	}
+	_, err := ex.Exec(ctx, `UPDATE public.tenants SET migration_state = 'failed', migration_error = $2 WHERE schema_name = $1`, schema, why)
+	return err
+}
+
+// RecordedAt returns the ready tenants the registry records at version (or
+// past it, migrated by a newer release) and idle: the cheap first pass of
+// `polls migrate`, one query for all tenants.
+func RecordedAt(ctx context.Context, db *sql.DB, version uint) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT schema_name FROM public.tenants
+		WHERE ready AND schema_version >= $1 AND migration_state = 'idle'`, int64(version))
+	if err != nil {
+		return nil, fmt.Errorf("read recorded versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("read recorded versions: %w", err)
+		}
+		out[s] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read recorded versions: %w", err)
+	}
+	return out, nil
+}
+
+// MigrationState is a tenant's migration as the registry records it.
+type MigrationState struct {
+	Schema  string
+	Role    string // "" before it has one
+	Version *int64 // nil: not recorded yet
+	State   string // idle, migrating or failed
+	Error   string // why the last migration failed, when State is failed
+}
+
+// MigrationStates returns every ready tenant's migration state, by schema.
+func MigrationStates(ctx context.Context, db *sql.DB) ([]MigrationState, error) {
+	rows, err := db.QueryContext(ctx, `SELECT schema_name, COALESCE(role_name, ''), schema_version, migration_state,
+		COALESCE(migration_error, '') FROM public.tenants WHERE ready ORDER BY schema_name`)
+	if err != nil {
+		return nil, fmt.Errorf("read migration states: %w", err)
+	}
+	defer rows.Close()
+	var out []MigrationState
+	for rows.Next() {
+		var m MigrationState
+		if err := rows.Scan(&m.Schema, &m.Role, &m.Version, &m.State, &m.Error); err != nil {
+			return nil, fmt.Errorf("read migration states: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read migration states: %w", err)
+	}
+	return out, nil
 }

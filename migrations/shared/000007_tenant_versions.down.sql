@@ -1,3 +1,5 @@
 BEGIN;
-ALTER TABLE public.tenants DROP COLUMN schema_version, DROP COLUMN migration_state, DROP COLUMN migration_error;
+ALTER TABLE public.tenants DROP COLUMN migration_error;
+ALTER TABLE public.tenants DROP COLUMN migration_state;
+ALTER TABLE public.tenants DROP COLUMN schema_version;
 COMMIT;
