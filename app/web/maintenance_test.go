@@ -1,15 +1,20 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"gorm.io/gorm"
 
 	"polls/app/apptest"
 	"polls/app/dbmigrate"
+	"polls/app/tenant"
 	"polls/migrations"
 	"polls/models"
 )
@@ -113,4 +118,66 @@ func TestQueriesNameTheirColumns(t *testing.T) {
 			t.Errorf("%s: %s", name, sql)
 		}
 	}
+}
+
+// withExtraMigration is the tenant migrations plus one numbered next, whose
+// SQL is body inside a transaction.
+func withExtraMigration(t *testing.T, body string) (fstest.MapFS, uint) {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	entries, err := fs.ReadDir(migrations.Tenant(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(migrations.Tenant(), e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	next := uint(latestTenantVersion(t) + 1)
+	name := fmt.Sprintf("%06d_rollout", next)
+	fsys[name+".up.sql"] = &fstest.MapFile{Data: []byte("BEGIN;\n" + body + "\nCOMMIT;\n")}
+	fsys[name+".down.sql"] = &fstest.MapFile{Data: []byte("SELECT 1;\n")}
+	return fsys, next
+}
+
+// TestARolloutWhereOneTenantFails: the new release's server needs the new
+// migration; polls migrate applies it to every tenant but one, whose
+// migration fails. The others are served by the new release; the failed one
+// gets the maintenance page, not an error, until a rerun succeeds.
+func TestARolloutWhereOneTenantFails(t *testing.T) {
+	ctx := context.Background()
+	good, bad := apptest.NewTenant(t), apptest.NewTenant(t)
+	good.AddQuestion(t, 1, "Migrated?", "-1 hour")
+	bad.AddQuestion(t, 1, "Failed?", "-1 hour")
+	// The migration divides by a column only bad has a zero in.
+	src, next := withExtraMigration(t, `ALTER TABLE polls_question ADD COLUMN note text NOT NULL DEFAULT '';
+		UPDATE polls_question SET note = (1 / (SELECT count(*) FROM polls_choice WHERE choice_text = 'ok'))::text;`)
+	good.Exec(t, `INSERT INTO polls_choice (question_id, choice_text) VALUES (1, 'ok')`)
+	srv := apptest.NewServerWith(t, apptest.Options{TenantVersion: int64(next)})
+	waitForStatus(t, srv, good.Domain, "/polls/", http.StatusServiceUnavailable, 5*time.Second)
+
+	db := apptest.DB(t).SQL
+	targets := []dbmigrate.Target{{Schema: good.Schema, Role: good.Role}, {Schema: bad.Schema, Role: bad.Role}}
+	migrate := func() dbmigrate.Summary {
+		return dbmigrate.Run(ctx, apptest.URL(t), targets, dbmigrate.Options{Jobs: 2, Migrations: src, Registry: tenant.VersionRegistry{SQL: db}})
+	}
+	if sum := migrate(); sum.Migrated != 1 || sum.Failed != 1 {
+		t.Fatalf("migrate: %+v, want one migrated and one failed", sum)
+	}
+	if body := waitForStatus(t, srv, good.Domain, "/polls/", http.StatusOK, 5*time.Second); !strings.Contains(body, "Migrated?") {
+		t.Fatalf("the migrated tenant:\n%s", body)
+	}
+	waitForStatus(t, srv, bad.Domain, "/polls/", http.StatusServiceUnavailable, 5*time.Second)
+	if strings.Contains(srv.Logs.String(), "status=500") {
+		t.Fatalf("a request failed during the rollout:\n%s", srv.Logs.String())
+	}
+
+	bad.Exec(t, `INSERT INTO polls_choice (question_id, choice_text) VALUES (1, 'ok')`)
+	if sum := migrate(); sum.Migrated != 1 || sum.Failed != 0 {
+		t.Fatalf("rerun: %+v, want the failed tenant migrated", sum)
+	}
+	waitForStatus(t, srv, bad.Domain, "/polls/", http.StatusOK, 5*time.Second)
 }

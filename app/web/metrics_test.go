@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -194,5 +195,27 @@ func TestNoMetricsListenerByDefault(t *testing.T) {
 	srv := apptest.NewServer(t)
 	if srv.MetricsURL != "" {
 		t.Fatalf("metrics served by default at %s", srv.MetricsURL)
+	}
+}
+
+// TestMetricsCountTenantsBySchema: tenants by recorded schema version and
+// migration state, so a rollout and its failures show on a dashboard.
+func TestMetricsCountTenantsBySchema(t *testing.T) {
+	srv := apptest.NewServerWith(t, apptest.Options{Config: withMetrics})
+	tn := apptest.NewTenant(t)
+	latest := latestTenantVersion(t)
+	series := fmt.Sprintf(`polls_tenants_by_schema{migration="failed",version="%d"}`, latest-1)
+	before := sample(t, scrape(t, srv), series)
+	if _, err := apptest.DB(t).SQL.Exec(`UPDATE public.tenants SET schema_version = $2, migration_state = 'failed' WHERE schema_name = $1`,
+		tn.Schema, latest-1); err != nil {
+		t.Fatal(err)
+	}
+	waitForStatus(t, srv, tn.Domain, "/polls/", http.StatusServiceUnavailable, 10*time.Second)
+	after := scrape(t, srv)
+	if got := sample(t, after, series) - before; got != 1 {
+		t.Fatalf("%s moved by %g, want 1:\n%s", series, got, after)
+	}
+	if got := sample(t, after, `polls_limit_refusals_total{limit="maintenance"}`); got < 1 {
+		t.Fatalf("the maintenance page was not counted as a refusal:\n%s", after)
 	}
 }
