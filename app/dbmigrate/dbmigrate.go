@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"time"
 
 	"github.com/golang-migrate/migrate/v4"
 	"github.com/golang-migrate/migrate/v4/database"
@@ -26,6 +27,9 @@ type Result struct {
 	Schema string
 	From   uint // version before; 0 when the schema had none
 	To     uint // version after
+	// Took is how long the tenant was marked as being migrated (its
+	// maintenance window), when a registry recorded it; 0 otherwise.
+	Took time.Duration
 }
 
 // Changed reports whether any migration was applied.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -77,12 +78,14 @@ func (w *worker) migrate(ctx context.Context, t Target) (Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("migrate %s: %w", t.Schema, err)
 	}
+	start := time.Now()
 	if w.reg != nil {
 		if err := w.reg.Migrating(ctx, conn, t.Schema); err != nil {
 			return res, fmt.Errorf("migrate %s: record start: %w", t.Schema, err)
 		}
 	}
 	res, err = w.apply(ctx, conn, t)
+	res.Took = time.Since(start)
 	if err != nil && w.reg != nil {
 		rctx := context.WithoutCancel(ctx)
 		if conn.IsClosed() {

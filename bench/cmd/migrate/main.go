@@ -4,8 +4,9 @@
 // does; then times a no-op `polls migrate` (the real binary, built here),
 // one new migration adding a column with a default applied to every
 // tenant -jobs at a time (through dbmigrate.Run, as `polls migrate` calls
-// it, with that migration added to the embedded ones), and the no-op again.
-// Figures, not assertions.
+// it, with that migration added to the embedded ones) while `polls serve`
+// (the previous release) serves every tenant's index under load, counting
+// its answers by status, and the no-op again. Figures, not assertions.
 package main
 
 import (
@@ -33,7 +34,8 @@ import (
 
 type options struct {
 	tenants, workers, jobs int
-	version                int
+	version, conns         int
+	serve                  bool
 	dataDir                string
 }
 
@@ -42,6 +44,8 @@ func main() {
 	flag.IntVar(&o.tenants, "tenants", 10000, "tenants to create before migrating")
 	flag.IntVar(&o.workers, "workers", 2, "creations at once")
 	flag.IntVar(&o.jobs, "jobs", 2*runtime.GOMAXPROCS(0), "tenants migrated at once")
+	flag.BoolVar(&o.serve, "serve", true, "during the new migration, polls serve under load over every tenant's index (the previous release)")
+	flag.IntVar(&o.conns, "conns", 16, "with -serve: concurrent connections of the load")
 	flag.StringVar(&o.dataDir, "datadir", "", "keep the private PostgreSQL's data here and reuse it next time (default: a throw-away one)")
 	flag.IntVar(&o.version, "version", 900000, "the new migration's version (another one to rerun on a kept -datadir)")
 	flag.Parse()
@@ -111,7 +115,14 @@ func run(ctx context.Context, o options) error {
 		targets[i] = dbmigrate.Target{Schema: t.Schema, Role: t.Role}
 	}
 	reg := tenant.VersionRegistry{SQL: db.SQL}
-	for _, label := range []string{"ADD COLUMN note to every tenant", "no-op again (in-process)"} {
+	for i, label := range []string{"ADD COLUMN note to every tenant", "no-op again (in-process)"} {
+		var served *rollout
+		if i == 0 && o.serve {
+			if served, err = startRollout(ctx, bin, dir, url, ts, o.conns); err != nil {
+				return err
+			}
+		}
+		var windows []time.Duration
 		var done atomic.Int64
 		start := time.Now()
 		tick := time.NewTicker(10 * time.Second)
@@ -132,6 +143,9 @@ func run(ctx context.Context, o options) error {
 		sum := dbmigrate.Run(ctx, url, targets, dbmigrate.Options{Jobs: o.jobs, Registry: reg, Migrations: src,
 			Progress: func(_, _ int, res dbmigrate.Result, err error) {
 				done.Add(1)
+				if res.Changed() {
+					windows = append(windows, res.Took) // Progress calls come one at a time
+				}
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {
@@ -144,6 +158,9 @@ func run(ctx context.Context, o options) error {
 		close(stopTick)
 		took := time.Since(start)
 		fmt.Printf("%s, %d at a time: %v (%.0f tenants a second): %+v\n", label, o.jobs, took.Round(time.Millisecond), float64(len(targets))/took.Seconds(), sum)
+		if served != nil {
+			served.stop(windows)
+		}
 		if firstErr != nil {
 			return fmt.Errorf("first failure: %w", firstErr)
 		}
