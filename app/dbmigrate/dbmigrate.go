@@ -27,8 +27,9 @@ type Result struct {
 	Schema string
 	From   uint // version before; 0 when the schema had none
 	To     uint // version after
-	// Took is how long the tenant was marked as being migrated (its
-	// maintenance window), when a registry recorded it; 0 otherwise.
+	// Took is how long Run spent on the tenant, from recording that its
+	// migration begins to its commit: with a registry, the window in which
+	// its visitors get the maintenance page. 0 from Up and the like.
 	Took time.Duration
 }
 
