@@ -65,6 +65,26 @@ func loadRoutes(ctx context.Context, db *sql.DB) (map[string]Site, int64, error)
 	return routes, version, rows.Err()
 }
 
+// loadTenantRoutes reads the routes of the tenants ids (none for a tenant
+// deleted or not ready).
+func loadTenantRoutes(ctx context.Context, db *sql.DB, ids []int64) (map[string]Site, error) {
+	rows, err := db.QueryContext(ctx, routesQuery+` AND t.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	routes := map[string]Site{}
+	for rows.Next() {
+		var domain string
+		var s Site
+		if err := rows.Scan(routeFields(&domain, &s)...); err != nil {
+			return nil, err
+		}
+		routes[domain] = s
+	}
+	return routes, rows.Err()
+}
+
 // registryVersion reads the registry's version number: after a change
 // commits, at least the version it made.
 func registryVersion(ctx context.Context, q querier) (int64, error) {
@@ -77,7 +97,7 @@ func registryVersion(ctx context.Context, q querier) (int64, error) {
 // routes by registry version.
 func acknowledgeRoutes(ctx context.Context, q querier, pid uint32, version int64) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO public.route_acks (listener_pid, version) VALUES ($1, $2)
-		ON CONFLICT (listener_pid) DO UPDATE SET version = EXCLUDED.version, loaded_at = now()`, int64(pid), version)
+		ON CONFLICT (listener_pid) DO UPDATE SET version = GREATEST(route_acks.version, EXCLUDED.version), loaded_at = now()`, int64(pid), version)
 	return err
 }
 

@@ -155,12 +155,13 @@ func (r *Resolver) Listen(ctx context.Context) {
 // second (BenchmarkRegistryChangeRouted).
 const reloadGap = 250 * time.Millisecond
 
-// listenOnce listens on one connection until it fails. Notifications only mark
-// the routes stale; a second goroutine reloads, once for all the notifications
-// that arrived during the previous reload. A burst of registry changes (a
-// script creating tenants one transaction at a time) then costs a few reloads
-// instead of one per change, and the last change is routed moments after it
-// commits instead of after a queue of reloads of every route.
+// listenOnce listens on one connection until it fails. Notifications only
+// gather the tenants they name; a second goroutine reloads those tenants'
+// routes, once for all the notifications that arrived during the previous
+// reload. A burst of registry changes (a script creating tenants, a rollout
+// migrating each one) then costs a few small reloads instead of one reload of
+// every route per change, and the last change is routed moments after it
+// commits.
 // It reports whether it was listening before it failed.
 func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 	cfg, err := pgx.ParseConfig(r.url)
@@ -179,8 +180,10 @@ func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 	pid := conn.PgConn().PID()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	changes := &registryChanges{}
+	changes.reloadAll() // after LISTEN, so no change between the two is missed
 	stale := make(chan struct{}, 1)
-	stale <- struct{}{} // reload after LISTEN, so no change between the two is missed
+	stale <- struct{}{}
 	reloaderDone := make(chan struct{})
 	go func() {
 		defer close(reloaderDone)
@@ -190,7 +193,7 @@ func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 				return
 			case <-stale:
 				start := time.Now()
-				version, err := r.reload(ctx)
+				version, err := r.apply(ctx, changes)
 				if err == nil {
 					err = r.acknowledge(ctx, pid, version)
 				}
@@ -198,7 +201,7 @@ func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 					cancel(err) // ends the wait below; Listen reconnects
 					return
 				}
-				// Pace reloads during a long burst: each one reads every route.
+				// Pace reloads during a long burst of changes.
 				select {
 				case <-ctx.Done():
 					return
@@ -208,16 +211,35 @@ func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 		}
 	}()
 	for {
-		if _, err := conn.WaitForNotification(ctx); err != nil {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
 			cancel(err)
 			<-reloaderDone
 			return true, context.Cause(ctx) // the reload's error if that came first
 		}
+		changes.add(n.Payload)
 		select {
 		case stale <- struct{}{}:
 		default: // a reload is already due: it will see this change too
 		}
 	}
+}
+
+// apply brings the routes up to the changes gathered and returns the
+// registry version they now include. Notifications arrive in the order
+// their changes committed, which is the order of the versions they made
+// (each takes the version row's lock until its commit), so once the tenants
+// they name are reloaded, the routes include every change up to the highest
+// of them. Everything is reloaded when the changes say so.
+func (r *Resolver) apply(ctx context.Context, changes *registryChanges) (int64, error) {
+	all, ids, version := changes.take()
+	if all {
+		return r.reload(ctx)
+	}
+	if len(ids) == 0 {
+		return version, nil
+	}
+	return version, r.reloadTenants(ctx, ids)
 }
 
 // acknowledge records that this server (its LISTEN backend, pid) routes by
