@@ -24,11 +24,21 @@ type Resolver struct {
 	mu     sync.RWMutex
 	routes map[string]Site
 	gen    uint64 // counts reloads, so a lookup that raced one is not cached
+	// misses holds a token per registry lookup of a host not in memory
+	// (see Resolve); full, a miss is answered unknown without one.
+	misses chan struct{}
 }
+
+// missLookups is how many hosts not in memory may be looked up in the
+// registry at once. Those lookups exist for the moment between a tenant's
+// creation and its notification (a quarter of a second at most); a flood of
+// made-up Host headers must not turn into as many queries, taking the pool
+// from every tenant.
+const missLookups = 4
 
 // NewResolver returns a Resolver reading from db; url is used to LISTEN.
 func NewResolver(db *sql.DB, url string, log *slog.Logger) *Resolver {
-	return &Resolver{db: db, url: url, log: log, routes: map[string]Site{}}
+	return &Resolver{db: db, url: url, log: log, routes: map[string]Site{}, misses: make(chan struct{}, missLookups)}
 }
 
 // Resolve returns the tenant of a Host header, or an *UnknownHostError.
@@ -43,6 +53,14 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 	r.mu.RUnlock()
 	if ok {
 		return s, nil
+	}
+	select {
+	case r.misses <- struct{}{}:
+		defer func() { <-r.misses }()
+	default:
+		// As many misses are being looked up as may be: this one is very
+		// likely made up too, and a real new tenant is routed within moments.
+		return Site{}, &UnknownHostError{Host: host}
 	}
 	s, ok, err := r.lookup(ctx, host)
 	if err != nil {
