@@ -5,6 +5,7 @@ package migrations
 import (
 	"embed"
 	"io/fs"
+	"testing/fstest"
 )
 
 //go:embed shared/*.sql tenant/*.sql
@@ -22,4 +23,25 @@ func sub(dir string) fs.FS {
 		panic(err) // the directory is embedded at build time; this cannot fail
 	}
 	return f
+}
+
+// TenantWith is the tenant migrations with extra files added (name → SQL):
+// a later release's, for the tests and benchmarks that play one.
+func TenantWith(extra map[string]string) fs.FS {
+	fsys := fstest.MapFS{}
+	err := fs.WalkDir(Tenant(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(Tenant(), path)
+		fsys[path] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		panic(err) // the files are embedded at build time; this cannot fail
+	}
+	for name, sql := range extra {
+		fsys[name] = &fstest.MapFile{Data: []byte(sql)}
+	}
+	return fsys
 }

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/jackc/pgx/v5"
 
@@ -134,21 +133,8 @@ func versionOf(t *testing.T, schema string) (version int64, dirty bool) {
 }
 
 // withExtra is the real tenant migrations plus one more, numbered last.
-func withExtra(t *testing.T, sql string) fstest.MapFS {
-	fsys := fstest.MapFS{}
-	entries, err := fs.ReadDir(migrations.Tenant(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(migrations.Tenant(), e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	fsys["999990_extra.up.sql"] = &fstest.MapFile{Data: []byte(sql)}
-	return fsys
+func withExtra(sql string) fs.FS {
+	return migrations.TenantWith(map[string]string{"999990_extra.up.sql": sql})
 }
 
 func TestDirtyVersionIsRetriedOnTheNextRun(t *testing.T) {
@@ -159,11 +145,11 @@ func TestDirtyVersionIsRetriedOnTheNextRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	failing := withExtra(t, "BEGIN; CREATE TABLE extra (id int); SELECT 1/0; COMMIT;")
+	failing := withExtra("BEGIN; CREATE TABLE extra (id int); SELECT 1/0; COMMIT;")
 	if res, err := dbmigrate.Up(ctx, url, tn.Schema, failing); err == nil {
 		t.Fatalf("a failing migration reported success: %+v", res)
 	}
-	fixed := withExtra(t, "BEGIN; CREATE TABLE extra (id int); COMMIT;")
+	fixed := withExtra("BEGIN; CREATE TABLE extra (id int); COMMIT;")
 	res, err := dbmigrate.Up(ctx, url, tn.Schema, fixed)
 	if err != nil {
 		t.Fatalf("rerun after fixing the migration: %v", err)

@@ -74,7 +74,7 @@ func TestRunRecordsEachTenantsOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := withExtra(t, addNote)
+	src := withExtra(addNote)
 	bad, good1, good2 := apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t)
 	undo := sabotage(t, bad.Schema)
 	targets := []dbmigrate.Target{{Schema: bad.Schema, Role: bad.Role}, {Schema: good1.Schema, Role: good1.Role}, {Schema: good2.Schema, Role: good2.Role}}
@@ -118,7 +118,7 @@ func TestRunFailFast(t *testing.T) {
 	bad, good1, good2 := apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t)
 	sabotage(t, bad.Schema)
 	targets := []dbmigrate.Target{{Schema: bad.Schema, Role: bad.Role}, {Schema: good1.Schema, Role: good1.Role}, {Schema: good2.Schema, Role: good2.Role}}
-	opts := dbmigrate.Options{Jobs: 1, FailFast: true, Registry: tenant.VersionRegistry{SQL: apptest.DB(t).SQL}, Migrations: withExtra(t, addNote)}
+	opts := dbmigrate.Options{Jobs: 1, FailFast: true, Registry: tenant.VersionRegistry{SQL: apptest.DB(t).SQL}, Migrations: withExtra(addNote)}
 	if sum := dbmigrate.Run(ctx, apptest.URL(t), targets, opts); sum != (dbmigrate.Summary{Failed: 1, Skipped: 2}) {
 		t.Fatalf("fail-fast run: %+v, want 1 failed and 2 not started", sum)
 	}

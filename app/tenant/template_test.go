@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/jackc/pgx/v5"
 
@@ -42,23 +41,8 @@ SELECT nextval('polls_ticket');
 `
 
 // withMigration is the real tenant migrations plus one more, numbered last.
-func withMigration(t *testing.T, sql string) fstest.MapFS {
-	t.Helper()
-	fsys := fstest.MapFS{}
-	entries, err := fs.ReadDir(migrations.Tenant(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(migrations.Tenant(), e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[e.Name()] = &fstest.MapFile{Data: b}
-	}
-	fsys["900000_extra.up.sql"] = &fstest.MapFile{Data: []byte(sql)}
-	fsys["900000_extra.down.sql"] = &fstest.MapFile{Data: []byte("SELECT 1;")}
-	return fsys
+func withMigration(sql string) fs.FS {
+	return migrations.TenantWith(map[string]string{"900000_extra.up.sql": sql, "900000_extra.down.sql": "SELECT 1;"})
 }
 
 // createWith creates a tenant with p and returns its schema.
@@ -112,7 +96,7 @@ func assertSameStructure(t *testing.T, a, b string) {
 // template with one built by replaying the migrations, for the real set and
 // after a new migration that uses every kind of object the template copies.
 func TestTemplateBuildsWhatTheMigrationsBuild(t *testing.T) {
-	for name, src := range map[string]fs.FS{"real": migrations.Tenant(), "after a new migration": withMigration(t, richMigration)} {
+	for name, src := range map[string]fs.FS{"real": migrations.Tenant(), "after a new migration": withMigration(richMigration)} {
 		t.Run(name, func(t *testing.T) {
 			fromTemplate := newProvisioner(t)
 			fromTemplate.Migrations = src
@@ -147,7 +131,7 @@ func TestTemplateBuildsWhatTheMigrationsBuild(t *testing.T) {
 // the mark in a new tenant, and not in one built with the template off.
 func TestCreateUsesTheRecordedTemplate(t *testing.T) {
 	ctx := context.Background()
-	src := withMigration(t, "CREATE TABLE polls_marked_set (id int);")
+	src := withMigration("CREATE TABLE polls_marked_set (id int);")
 	p := newProvisioner(t)
 	p.Migrations = src
 	tpl, _, err := p.RecordTemplate(ctx)
@@ -181,7 +165,7 @@ func TestCreateUsesTheRecordedTemplate(t *testing.T) {
 func TestAnUncopyableMigrationFallsBackToReplaying(t *testing.T) {
 	ctx := context.Background()
 	p := newProvisioner(t)
-	p.Migrations = withMigration(t, "CREATE FUNCTION polls_answer() RETURNS int LANGUAGE sql AS 'SELECT 42';")
+	p.Migrations = withMigration("CREATE FUNCTION polls_answer() RETURNS int LANGUAGE sql AS 'SELECT 42';")
 	tpl, _, err := p.RecordTemplate(ctx)
 	if err != nil || !strings.Contains(tpl.Unusable, "function polls_answer") {
 		t.Fatalf("RecordTemplate = %+v, %v; want it unusable because of the function", tpl, err)
@@ -200,7 +184,7 @@ func TestAnUncopyableMigrationFallsBackToReplaying(t *testing.T) {
 func TestRecordingAfterAKilledRecording(t *testing.T) {
 	ctx := context.Background()
 	p := newProvisioner(t)
-	p.Migrations = withMigration(t, "CREATE TABLE polls_after_kill (id int);")
+	p.Migrations = withMigration("CREATE TABLE polls_after_kill (id int);")
 	digest, err := tenant.Digest(p.Migrations)
 	if err != nil {
 		t.Fatal(err)

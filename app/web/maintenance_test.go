@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"gorm.io/gorm"
@@ -122,25 +121,14 @@ func TestQueriesNameTheirColumns(t *testing.T) {
 
 // withExtraMigration is the tenant migrations plus one numbered next, whose
 // SQL is body inside a transaction.
-func withExtraMigration(t *testing.T, body string) (fstest.MapFS, uint) {
+func withExtraMigration(t *testing.T, body string) (fs.FS, uint) {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	entries, err := fs.ReadDir(migrations.Tenant(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(migrations.Tenant(), e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fsys[e.Name()] = &fstest.MapFile{Data: b}
-	}
 	next := uint(latestTenantVersion(t) + 1)
 	name := fmt.Sprintf("%06d_rollout", next)
-	fsys[name+".up.sql"] = &fstest.MapFile{Data: []byte("BEGIN;\n" + body + "\nCOMMIT;\n")}
-	fsys[name+".down.sql"] = &fstest.MapFile{Data: []byte("SELECT 1;\n")}
-	return fsys, next
+	return migrations.TenantWith(map[string]string{
+		name + ".up.sql":   "BEGIN;\n" + body + "\nCOMMIT;\n",
+		name + ".down.sql": "SELECT 1;\n",
+	}), next
 }
 
 // TestARolloutWhereOneTenantFails: the new release's server needs the new

@@ -22,7 +22,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"testing/fstest"
 	"time"
 
 	"polls/app/database"
@@ -102,10 +101,7 @@ func run(ctx context.Context, o options) error {
 	if err := timeBinary(ctx, bin, url, "`polls migrate --status` (real binary)", "migrate", "--status"); err != nil {
 		return err
 	}
-	src, err := withNote(o.version)
-	if err != nil {
-		return err
-	}
+	src := withNote(o.version)
 	ts, err := tenant.List(ctx, db.SQL)
 	if err != nil {
 		return err
@@ -237,25 +233,14 @@ func tail(out []byte) []byte {
 
 // withNote is the real tenant migrations and one more: a column with a
 // default added to a tenant table, the issue's example.
-func withNote(version int) (fs.FS, error) {
-	fsys := fstest.MapFS{}
-	entries, err := fs.ReadDir(migrations.Tenant(), ".")
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(migrations.Tenant(), e.Name())
-		if err != nil {
-			return nil, err
-		}
-		fsys[e.Name()] = &fstest.MapFile{Data: b}
-	}
+func withNote(version int) fs.FS {
 	col := "note"
 	if version != 900000 {
 		col = fmt.Sprintf("note_%d", version)
 	}
 	name := fmt.Sprintf("%06d_question_%s", version, col)
-	fsys[name+".up.sql"] = &fstest.MapFile{Data: []byte("BEGIN;\nALTER TABLE polls_question ADD COLUMN " + col + " text NOT NULL DEFAULT '';\nCOMMIT;\n")}
-	fsys[name+".down.sql"] = &fstest.MapFile{Data: []byte("ALTER TABLE polls_question DROP COLUMN " + col + ";\n")}
-	return fsys, nil
+	return migrations.TenantWith(map[string]string{
+		name + ".up.sql":   "BEGIN;\nALTER TABLE polls_question ADD COLUMN " + col + " text NOT NULL DEFAULT '';\nCOMMIT;\n",
+		name + ".down.sql": "ALTER TABLE polls_question DROP COLUMN " + col + ";\n",
+	})
 }

@@ -22,7 +22,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"testing/fstest"
 	"time"
 
 	"polls/app/database"
@@ -91,10 +90,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	src, err := withSynthetic(o.extra)
-	if err != nil {
-		return err
-	}
+	src := withSynthetic(o.extra)
 	fmt.Printf("tenant migrations: the real ones and %d synthetic; %d tenants per mode, %d at a time; isolation %s\n", o.extra, o.tenants, o.workers, o.isolation)
 	for i, mode := range splitModes(o.modes) {
 		p := &tenant.Provisioner{SQL: db.SQL, URL: url, Migrations: src, Roles: roles, Isolation: tenant.Isolation(o.isolation), Replay: mode == "migrations"}
@@ -207,19 +203,8 @@ func splitModes(s string) []string {
 
 // withSynthetic is the real tenant migrations followed by n more of the
 // kinds a product accumulates: new columns, tables, indexes, data fixes.
-func withSynthetic(n int) (fs.FS, error) {
-	fsys := fstest.MapFS{}
-	entries, err := fs.ReadDir(migrations.Tenant(), ".")
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(migrations.Tenant(), e.Name())
-		if err != nil {
-			return nil, err
-		}
-		fsys[e.Name()] = &fstest.MapFile{Data: b}
-	}
+func withSynthetic(n int) fs.FS {
+	extra := map[string]string{}
 	for i := range n {
 		var sql string
 		switch i % 4 {
@@ -233,8 +218,8 @@ func withSynthetic(n int) (fs.FS, error) {
 			sql = fmt.Sprintf("UPDATE polls_choice SET votes = votes WHERE votes < 0; COMMENT ON TABLE polls_choice IS 'revision %d';", i)
 		}
 		name := fmt.Sprintf("%06d_synthetic_%d", 100+i, i)
-		fsys[name+".up.sql"] = &fstest.MapFile{Data: []byte("BEGIN;\n" + sql + "\nCOMMIT;\n")}
-		fsys[name+".down.sql"] = &fstest.MapFile{Data: []byte("SELECT 1;\n")}
+		extra[name+".up.sql"] = "BEGIN;\n" + sql + "\nCOMMIT;\n"
+		extra[name+".down.sql"] = "SELECT 1;\n"
 	}
-	return fsys, nil
+	return migrations.TenantWith(extra)
 }
