@@ -120,7 +120,7 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 		DB: db, Resolver: resolver, Views: set, Log: log, Isolation: opts.Isolation,
 		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
 		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check, RequestLog: cfg.RequestLog(),
-		TenantVersion: needs,
+		TenantVersion: needs, MainDomain: cfg.Tenancy.MainDomain,
 	}
 	metricsURL := ""
 	if cfg.Server.MetricsAddr != "" {

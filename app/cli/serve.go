@@ -104,6 +104,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		TenantVersion:  int64(needs),
 		RequestLog:     cfg.RequestLog(),
 		Observer:       observer(m),
+		MainDomain:     cfg.Tenancy.MainDomain,
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -85,6 +85,10 @@ type Tenancy struct {
 	// database of the PostgreSQL server, so each installation needs its own;
 	// empty means one derived from the database's name (tenant.ResolveRoles).
 	RolePrefix string `yaml:"role_prefix"`
+	// MainDomain serves the public site (landing page, sign-up, platform
+	// admin) from the shared schema, also as www.MainDomain; tenants signing
+	// up get SUBDOMAIN.MainDomain. Empty: no public site.
+	MainDomain string `yaml:"main_domain"`
 }
 
 // MigrateJobs is migrate.workers with its default applied: twice the CPUs
@@ -176,7 +180,7 @@ func Default() Config {
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},
-		Tenancy:  Tenancy{Isolation: "roles", Provision: "template"},
+		Tenancy:  Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost"},
 	}
 }
 
@@ -309,6 +313,9 @@ func (c Config) Validate() error {
 	}
 	if err := validRolePrefix(c.Tenancy.RolePrefix); err != "" {
 		return &Error{Key: "tenancy.role_prefix", Msg: err}
+	}
+	if err := validMainDomain(c.Tenancy.MainDomain); err != "" {
+		return &Error{Key: "tenancy.main_domain", Msg: err}
 	}
 	if err := c.validateObservability(); err != nil {
 		return err

@@ -112,3 +112,21 @@ func TestRolePrefixSetByHand(t *testing.T) {
 		t.Fatalf("the default prefix is %q, want empty (derived from the database)", Default().Tenancy.RolePrefix)
 	}
 }
+
+func TestMainDomainIsAHostname(t *testing.T) {
+	for value, ok := range map[string]bool{
+		"maboite.com": true, "localhost": true, "": true,
+		"www.maboite.com": false, "https://maboite.com": false, "maboite.com:8080": false,
+		"MaBoite.com": false, "maboite.com.": false, "-x.com": false,
+	} {
+		path := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(path, []byte("tenancy: {main_domain: '"+value+"'}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path, true, func(string) string { return "" })
+		var cerr *Error
+		if ok && err != nil || !ok && (!errors.As(err, &cerr) || cerr.Key != "tenancy.main_domain") {
+			t.Errorf("main_domain %q: got %v, want accepted=%v (a refusal naming tenancy.main_domain)", value, err, ok)
+		}
+	}
+}

@@ -10,6 +10,11 @@ import (
 
 var schemaPattern = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
+// PlatformSchema holds the platform's own tables (its admin's users,
+// sessions and log), apart from every tenant's: the main domain's requests
+// run with it as their search_path. No tenant may take its name.
+const PlatformSchema = "polls_platform"
+
 // ValidateSchema accepts lowercase PostgreSQL identifiers that need no quoting
 // and are not reserved. Lowercase only: PostgreSQL folds unquoted names, so
 // "Client1" and "client1" would otherwise fight over one schema.
@@ -21,7 +26,7 @@ func ValidateSchema(name string) error {
 		return fmt.Errorf("schema name %q is %d characters long; at most 63 are allowed", name, len(name))
 	case strings.HasPrefix(strings.ToLower(name), "pg_"):
 		return fmt.Errorf("schema name %q starts with pg_, which PostgreSQL reserves for system schemas", name)
-	case name == "public" || name == "information_schema":
+	case name == "public" || name == "information_schema" || name == PlatformSchema:
 		return fmt.Errorf("schema name %q is reserved", name)
 	case !schemaPattern.MatchString(name):
 		return fmt.Errorf("schema name %q is invalid: use lowercase letters, digits and _, not starting with a digit", name)

@@ -57,12 +57,17 @@ func (noObserver) Refused(string)                     {}
 // series. It is filled once every route is registered, before serving.
 type pages struct {
 	byPath map[string]string // route pattern (c.Path()) to page
+	public bool              // the main domain's routes (publicPage)
 }
 
 // learn names the pages of routes.
 func (p *pages) learn(routes []*echo.Route) {
 	p.byPath = map[string]string{}
 	for _, r := range routes {
+		if p.public {
+			p.byPath[r.Path] = publicPage(r.Path)
+			continue
+		}
 		if name := pollsPage(r.Name); name != "" {
 			p.byPath[r.Path] = name
 			continue
@@ -102,6 +107,17 @@ func pageOfPath(path string) string {
 		return "root"
 	}
 	return "other" // no route: not found, wrong method
+}
+
+// publicPage names a page of the main domain: its admin is the platform's.
+func publicPage(path string) string {
+	switch name := pageOfPath(path); name {
+	case "admin":
+		return "platform_admin"
+	case "static", "healthz", "readyz", "other":
+		return name
+	}
+	return "public"
 }
 
 // of is c's page; "other" when no route matched.

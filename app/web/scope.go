@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"polls/app/tenant"
 	"polls/app/webctx"
@@ -68,35 +66,20 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		r.RotateCSRF = func() { r.CSRF = setCSRFCookie(c) }
-		ctx := req.Context()
-		if s.budget > 0 {
-			// A second past the budget: PostgreSQL's own timeouts (the budget)
-			// end a statement cleanly first; this only catches what they miss.
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, s.budget+time.Second)
-			defer cancel()
-		}
-		orig := c.Response()
-		defer c.SetResponse(orig) // also when the handler panics
-		var held *bufferedResponse
-		work := func(db *gorm.DB, checkpoint func(context.Context) error) error {
-			held = newBufferedResponse() // a re-run starts from an empty response
-			c.SetResponse(echo.NewResponse(held, c.Echo()))
-			r.DB, r.Checkpoint = db, checkpoint
-			return next(c)
-		}
-		err = s.runner.Run(ctx, site, idempotent(req.Method), work)
+		ctx, cancel := withBudget(req.Context(), s.budget)
+		defer cancel()
+		held := holdResponse(c, r, next)
+		defer held.restore() // also when the handler panics
+		err = s.runner.Run(ctx, site, idempotent(req.Method), held.work)
 		if tenant.MaybeGone(err) {
 			err = s.afterVanished(req, site, err, func(fresh tenant.Site) error {
-				return s.runner.Run(ctx, fresh, idempotent(req.Method), work)
+				return s.runner.Run(ctx, fresh, idempotent(req.Method), held.work)
 			})
 		}
-		c.SetResponse(orig)
 		if err != nil {
 			return err
 		}
-		privatePage(held.header)
-		return held.sendTo(orig)
+		return held.send()
 	}
 }
 

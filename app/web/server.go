@@ -60,6 +60,10 @@ type Deps struct {
 	RequestLog config.RequestLog
 	// Observer is told of every request and refusal (app/metrics); nil: nobody.
 	Observer Observer
+	// MainDomain is the host (and www. of it) of the public site, which the
+	// platform schema serves (tenancy.main_domain); empty: none, and that
+	// host is unknown like any other.
+	MainDomain string
 }
 
 // Limits are the request limits of config.yaml (server.* and tenancy.*).
@@ -78,8 +82,46 @@ type Limits struct {
 	MaxFields int
 }
 
-// New returns the echo application serving every tenant.
-func New(d Deps) *echo.Echo {
+// New returns the application: every tenant's site, and on the main domain
+// (Deps.MainDomain) the public site, each an echo application of its own so
+// that one path (/admin/) can mean a tenant's admin on a tenant's host and
+// the platform admin on the main domain.
+func New(d Deps) http.Handler {
+	access := &accessLog{log: d.Log, policy: d.RequestLog, obs: d.Observer, pages: &pages{}}
+	if access.obs == nil {
+		access.obs = noObserver{}
+	}
+	e := newEcho(d, access)
+	runner := newRunner(d) // one pool, one share per tenant and one for the platform
+	site := e.Group("", newSites(d, runner).handle)
+	// One login throttle for the process, shared by every tenant's admin.
+	throttle := d.Throttle
+	if throttle == nil {
+		throttle = auth.NewThrottle()
+	}
+	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle, Hasher: d.Hasher})
+	registerRoutes(site, adm)
+	site.RouteNotFound("/*", appendSlash(e))
+	answerWrongMethods(e)
+	access.pages.learn(e.Routes())
+	if d.MainDomain == "" {
+		return e
+	}
+
+	publicAccess := &accessLog{log: d.Log, policy: d.RequestLog, obs: access.obs, pages: &pages{public: true}}
+	p := newEcho(d, publicAccess)
+	main := p.Group("", newPlatform(d, runner).handle)
+	registerPublicRoutes(main)
+	main.RouteNotFound("/*", appendSlash(p))
+	answerWrongMethods(p)
+	publicAccess.pages.learn(p.Routes())
+	return byHost{main: d.MainDomain, public: p, sites: e}
+}
+
+// newEcho returns an echo application with what every site has: rendering,
+// the one error handler, the access log and safety middleware, the health
+// checks and the static files.
+func newEcho(d Deps, access *accessLog) *echo.Echo {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -87,10 +129,6 @@ func New(d Deps) *echo.Echo {
 	e.HTTPErrorHandler = errorHandler(d.Views, d.Log)
 	e.IPExtractor = proxies{nets: d.TrustedProxies}.extractor()
 
-	access := &accessLog{log: d.Log, policy: d.RequestLog, obs: d.Observer, pages: &pages{}}
-	if access.obs == nil {
-		access.obs = noObserver{}
-	}
 	e.Use(access.middleware)
 	e.Use(securityHeaders)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
@@ -106,18 +144,6 @@ func New(d Deps) *echo.Echo {
 	assets := staticFiles(static.FS)
 	e.GET("/static/*", assets)
 	e.HEAD("/static/*", assets)
-
-	site := e.Group("", newSites(d).handle)
-	// One login throttle for the process, shared by every tenant's admin.
-	throttle := d.Throttle
-	if throttle == nil {
-		throttle = auth.NewThrottle()
-	}
-	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle, Hasher: d.Hasher})
-	registerRoutes(site, adm)
-	site.RouteNotFound("/*", appendSlash(e))
-	answerWrongMethods(e)
-	access.pages.learn(e.Routes())
 	return e
 }
 
@@ -133,17 +159,23 @@ func LimitsFrom(cfg config.Config) Limits {
 }
 
 // newSites builds the tenant request lifecycle from d.
-func newSites(d Deps) *sites {
-	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout}
-	if d.Limits.MaxConnsPerTenant > 0 {
-		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
-	}
+func newSites(d Deps, runner *tenant.Runner) *sites {
 	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins,
 		maxFields: d.Limits.MaxFields, proxies: proxies{nets: d.TrustedProxies}, needs: d.TenantVersion}
 	if d.Limits.RateLimit > 0 {
 		s.rates = newTenantRates(d.Limits.RateLimit)
 	}
 	return s
+}
+
+// newRunner is the runner of request transactions: the request budget, and
+// each tenant's (and the platform's) share of the pool.
+func newRunner(d Deps) *tenant.Runner {
+	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout}
+	if d.Limits.MaxConnsPerTenant > 0 {
+		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
+	}
+	return runner
 }
 
 // readyTimeout bounds /readyz: a load balancer asking must get an answer.
