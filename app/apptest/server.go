@@ -121,6 +121,7 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 		Limits: web.LimitsFrom(cfg), TrustedOrigins: cfg.Server.TrustedOrigins, TrustedProxies: cfg.Server.ProxyNets(),
 		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check, RequestLog: cfg.RequestLog(),
 		TenantVersion: needs, MainDomain: cfg.Tenancy.MainDomain,
+		Provisioner: &tenant.Provisioner{SQL: home.SQL, URL: home.URL, Isolation: opts.Isolation, Roles: Roles(t)},
 	}
 	metricsURL := ""
 	if cfg.Server.MetricsAddr != "" {

@@ -105,6 +105,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		RequestLog:     cfg.RequestLog(),
 		Observer:       observer(m),
 		MainDomain:     cfg.Tenancy.MainDomain,
+		Provisioner:    rt.provisioner(),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -64,6 +64,10 @@ type Deps struct {
 	// platform schema serves (tenancy.main_domain); empty: none, and that
 	// host is unknown like any other.
 	MainDomain string
+	// Provisioner creates tenants for the main domain's pages (sign-up, the
+	// platform admin), the same code path as createtenant; serve passes the
+	// one the settings describe.
+	Provisioner *tenant.Provisioner
 }
 
 // Limits are the request limits of config.yaml (server.* and tenancy.*).
