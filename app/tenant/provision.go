@@ -34,6 +34,9 @@ type NewTenant struct {
 	// provisioning user (so it may read another tenant's schema, to clone
 	// it). A Fill error undoes the whole creation.
 	Fill func(ctx context.Context, tx pgx.Tx) error
+	// MoreDomains are served too (not primary), registered with Domain in
+	// one transaction: all of them or no tenant.
+	MoreDomains []string
 
 	cloneFrom string // set by Clone: the schema whose structure to copy
 	cloneRows bool   // and whether its rows too
@@ -74,6 +77,13 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 		return err
 	}
 	nt.Domain = domain
+	more := make([]string, len(nt.MoreDomains))
+	for i, d := range nt.MoreDomains {
+		if more[i], err = NormalizeDomain(d); err != nil {
+			return err
+		}
+	}
+	nt.MoreDomains = more
 
 	conn, err := p.SQL.Conn(ctx)
 	if err != nil {
