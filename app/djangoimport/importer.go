@@ -29,8 +29,10 @@ type Options struct {
 type Importer struct {
 	Source      *Source
 	Provisioner *tenant.Provisioner
-	Registry    *sql.DB // polls' database: the tenants and domains it has
-	Out         io.Writer
+	// Registry is polls' database, for the tenants and domains it has; nil
+	// in a dry run on a database polls has not set up yet (no tenants).
+	Registry *sql.DB
+	Out      io.Writer
 }
 
 // Summary counts what Run did, or in a dry run would do.
@@ -67,9 +69,11 @@ func (im *Importer) Run(ctx context.Context, opts Options) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	existing, err := tenant.List(ctx, im.Registry)
-	if err != nil {
-		return sum, err
+	var existing []tenant.Record
+	if im.Registry != nil {
+		if existing, err = tenant.List(ctx, im.Registry); err != nil {
+			return sum, err
+		}
 	}
 	verb := "importing"
 	if opts.DryRun {
