@@ -111,6 +111,13 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 	if err := p.build(ctx, conn, id, nt); err != nil {
 		if cerr := dropTenant(context.WithoutCancel(ctx), conn, id, nt.Schema); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
+		} else if p.Isolation != IsolationSearchPath && p.Roles.Prefix != "" {
+			// build may have made the tenant's role (a failed Fill, a
+			// failed migration): nothing is left of the tenant, so neither
+			// is its role.
+			if _, cerr := dropUnlessShared(context.WithoutCancel(ctx), conn, p.Roles.For(nt.Schema)); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
+			}
 		}
 		return fmt.Errorf("create tenant %s: %w", nt.Schema, err)
 	}
