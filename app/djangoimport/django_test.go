@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -21,8 +20,6 @@ import (
 // Django itself, its PostgreSQL driver, and the libraries of its argon2 and
 // bcrypt hashers.
 var djangoPackages = []string{"python3-django", "python3-psycopg2", "python3-argon2", "python3-bcrypt"}
-
-var installOnce sync.Once
 
 // djangoPython returns a Python that has Django and what it needs, installing
 // Debian's packages when they are missing and the test runs as root with
@@ -40,14 +37,13 @@ func djangoPython(t *testing.T) string {
 		}
 	}
 	if _, err := exec.LookPath("apt-get"); err == nil && os.Geteuid() == 0 {
-		installOnce.Do(func() {
-			t.Logf("installing %s", strings.Join(djangoPackages, " "))
-			cmd := exec.Command("sh", "-c", "apt-get update -qq && apt-get install -y -qq "+strings.Join(djangoPackages, " "))
-			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Logf("apt-get: %v\n%s", err, out)
-			}
-		})
+		// Once installed, the check above finds them: the next test installs nothing.
+		t.Logf("installing %s", strings.Join(djangoPackages, " "))
+		cmd := exec.Command("sh", "-c", "apt-get update -qq && apt-get install -y -qq "+strings.Join(djangoPackages, " "))
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Logf("apt-get: %v\n%s", err, out)
+		}
 		if check("/usr/bin/python3") {
 			return "/usr/bin/python3"
 		}
