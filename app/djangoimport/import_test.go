@@ -136,10 +136,13 @@ func TestImportDjangoTenantSchemas(t *testing.T) {
 			Superuser: &djangoUser{Username: "admin", Email: "admin@client3.test", Password: "client3 secret"},
 			Questions: []question{{Text: "Fine?", Choices: [][]any{{"Yes", 1}}}},
 		})
-	// Someone widened a column by hand: polls' question_text is varchar(200),
-	// so this tenant's import fails while its rows are being written.
-	site.exec(t, `ALTER TABLE `+c3+`.polls_question ALTER question_text TYPE varchar(300)`)
-	site.exec(t, `UPDATE `+c3+`.polls_question SET question_text = repeat('x', 250)`)
+	// Someone dropped a foreign key by hand and left a choice without its
+	// question: the dry run does not look for that, and polls' key refuses
+	// it while the tenant's rows are being written.
+	site.exec(t, `DO $$ DECLARE c text; BEGIN
+		SELECT conname INTO c FROM pg_constraint WHERE conrelid = '`+c3+`.polls_choice'::regclass AND contype = 'f';
+		EXECUTE format('ALTER TABLE `+c3+`.polls_choice DROP CONSTRAINT %I', c); END $$`)
+	site.exec(t, `INSERT INTO `+c3+`.polls_choice (question_id, choice_text, votes) VALUES (999, 'Orphan', 0)`)
 	var djangoAdminHash string
 	site.scan(t, `SELECT password FROM `+c1+`.auth_user WHERE username = 'admin'`, &djangoAdminHash)
 	if !strings.HasPrefix(djangoAdminHash, "pbkdf2_sha256$") {
@@ -179,7 +182,7 @@ func TestImportDjangoTenantSchemas(t *testing.T) {
 		c1 + ": imported as " + c1 + " on " + d1 + ": 2 questions, 4 choices, 6 users, 4 admin log entries (2 sessions not carried)",
 		c2 + ": imported as " + c2 + " on " + d2 + ":",
 		c3 + ": failed, nothing created:",
-		"value too long",
+		"violates foreign key constraint",
 		"imported 2, skipped 0, failed 1",
 		"some tenants failed (above) and left nothing",
 	} {

@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"polls/app/auth"
 )
 
 // Snapshot is what one Django tenant's schema holds, read in one
@@ -284,47 +281,6 @@ func (snap *Snapshot) countLeftBehind(ctx context.Context, tx pgx.Tx, schema str
 		}
 	}
 	return nil
-}
-
-// check finds the rows polls' tables would refuse, and notes what users
-// lose: their names, and a login when polls cannot verify their hash.
-func (snap *Snapshot) check() {
-	for _, q := range snap.Questions {
-		if q.Text == "" {
-			snap.Problems = append(snap.Problems, fmt.Sprintf("question %d has an empty text, which polls refuses", q.ID))
-		}
-	}
-	for _, c := range snap.Choices {
-		if c.Text == "" {
-			snap.Problems = append(snap.Problems, fmt.Sprintf("choice %d has an empty text, which polls refuses", c.ID))
-		}
-	}
-	var named int
-	var unusable []string
-	for i := range snap.Users {
-		u := &snap.Users[i]
-		if u.Username == "" {
-			snap.Problems = append(snap.Problems, fmt.Sprintf("user %d has an empty username, which polls refuses", u.ID))
-		}
-		if u.FirstName != "" || u.LastName != "" {
-			named++
-		}
-		if alg, ok := auth.DjangoAlgorithm(u.Password); !ok {
-			unusable = append(unusable, fmt.Sprintf("%s (%s)", u.Username, alg))
-		}
-	}
-	for _, a := range snap.Actions {
-		if a.ActionFlag < 1 || a.ActionFlag > 3 {
-			snap.Problems = append(snap.Problems, fmt.Sprintf("admin log entry %d has action flag %d; Django's are 1, 2 and 3", a.ID, a.ActionFlag))
-		}
-	}
-	if named > 0 {
-		snap.Notes = append(snap.Notes, fmt.Sprintf("the first and last names of %d users are not carried: polls users have none", named))
-	}
-	if len(unusable) > 0 {
-		snap.Notes = append(snap.Notes, fmt.Sprintf("%d users have no password polls can verify, and cannot log in until a superuser sets one: %s",
-			len(unusable), strings.Join(unusable, ", ")))
-	}
 }
 
 // Counts says how many rows of each table, for the progress lines.
