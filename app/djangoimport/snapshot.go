@@ -156,7 +156,7 @@ func (snap *Snapshot) checkTables(tables map[string][]string) {
 	for _, c := range carried {
 		have, ok := tables[c.table]
 		if !ok {
-			snap.Problems = append(snap.Problems, fmt.Sprintf("table %s is missing (has `manage.py migrate` run on this schema?)", c.table))
+			snap.Problems = append(snap.Problems, fmt.Sprintf("table %s is missing (have the tenant migrations, `migrate_schemas`, run on this schema?)", c.table))
 			continue
 		}
 		for _, col := range c.columns {
