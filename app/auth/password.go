@@ -53,12 +53,14 @@ func HashPassword(password string) (string, error) {
 		argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// CheckPassword reports whether password matches the encoded hash. A hash it
-// cannot read (an unusable password, another algorithm) matches nothing.
+// CheckPassword reports whether password matches the encoded hash: polls'
+// own argon2id, or one of Django's other hashers (django.go), which
+// NeedsRehash then replaces. A hash it cannot read (an unusable password,
+// another algorithm) matches nothing.
 func CheckPassword(encoded, password string) bool {
 	h, ok := parseHash(encoded)
 	if !ok {
-		return false
+		return checkDjango(encoded, password)
 	}
 	got := argon2.IDKey([]byte(password), h.salt, h.time, h.memory, h.threads, uint32(len(h.key)))
 	return subtle.ConstantTimeCompare(got, h.key) == 1

@@ -34,6 +34,9 @@ type NewTenant struct {
 	// provisioning user (so it may read another tenant's schema, to clone
 	// it). A Fill error undoes the whole creation.
 	Fill func(ctx context.Context, tx pgx.Tx) error
+	// MoreDomains are served too (not primary), registered with Domain in
+	// one transaction: all of them or no tenant.
+	MoreDomains []string
 
 	cloneFrom string // set by Clone: the schema whose structure to copy
 	cloneRows bool   // and whether its rows too
@@ -74,6 +77,13 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 		return err
 	}
 	nt.Domain = domain
+	more := make([]string, len(nt.MoreDomains))
+	for i, d := range nt.MoreDomains {
+		if more[i], err = NormalizeDomain(d); err != nil {
+			return err
+		}
+	}
+	nt.MoreDomains = more
 
 	conn, err := p.SQL.Conn(ctx)
 	if err != nil {
@@ -101,6 +111,13 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 	if err := p.build(ctx, conn, id, nt); err != nil {
 		if cerr := dropTenant(context.WithoutCancel(ctx), conn, id, nt.Schema); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
+		} else if p.Isolation != IsolationSearchPath && p.Roles.Prefix != "" {
+			// build may have made the tenant's role (a failed Fill, a
+			// failed migration): nothing is left of the tenant, so neither
+			// is its role.
+			if _, cerr := dropUnlessShared(context.WithoutCancel(ctx), conn, p.Roles.For(nt.Schema)); cerr != nil {
+				err = errors.Join(err, fmt.Errorf("clean up: %w", cerr))
+			}
 		}
 		return fmt.Errorf("create tenant %s: %w", nt.Schema, err)
 	}

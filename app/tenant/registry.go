@@ -156,7 +156,15 @@ func insertTenant(ctx context.Context, q querier, nt NewTenant) (int64, error) {
 	if isUniqueViolation(err) {
 		return 0, &ExistsError{Taken: DomainTaken, Name: nt.Domain}
 	}
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range nt.MoreDomains {
+		if err := insertDomain(ctx, q, id, d, false); err != nil {
+			return 0, err
+		}
+	}
+	return id, nil
 }
 
 // markReady makes a tenant routable.
