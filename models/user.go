@@ -15,6 +15,8 @@ type User struct {
 	LastLogin   *time.Time
 	IsSuperuser bool
 	Username    string
+	FirstName   string
+	LastName    string
 	Email       string
 	IsStaff     bool
 	IsActive    bool
@@ -29,7 +31,7 @@ func (u User) String() string { return u.Username }
 
 // userColumns are the columns SaveUser writes: every one but id, last_login
 // and date_joined, which have their own owners.
-var userColumns = []string{"password", "is_superuser", "username", "email", "is_staff", "is_active"}
+var userColumns = []string{"password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active"}
 
 // UserByUsername returns the user with exactly this username, or ErrNotFound.
 func UserByUsername(tx *gorm.DB, username string) (User, error) {

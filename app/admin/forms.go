@@ -96,6 +96,19 @@ func requiredText(errs fieldErrors, field, value string, max int) string {
 	return v
 }
 
+// optionalText checks a text field that may be blank, of at most max
+// characters, and returns it trimmed (Django's CharField with blank=True).
+func optionalText(errs fieldErrors, field, value string, max int) string {
+	v := strings.TrimSpace(value)
+	if !validText(errs, field, v) {
+		return v
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		errs.add(field, fmt.Sprintf(msgMaxLength, max, n))
+	}
+	return v
+}
+
 // parseDateTime reads a datetime-local value as UTC: the admin shows and takes
 // every time in UTC, and says so next to the field.
 func parseDateTime(errs fieldErrors, field, value string) time.Time {

@@ -22,6 +22,7 @@ type userFormPage struct {
 	Adding                         bool
 	Action, DeleteURL              string
 	Username, Email                string
+	FirstName, LastName            string
 	IsActive, IsStaff, IsSuperuser bool
 	LastLogin, DateJoined          string
 	Errors                         fieldErrors
@@ -35,6 +36,8 @@ func readUserForm(db *gorm.DB, form url.Values, old models.User) (models.User, s
 	u := old
 	u.Username = strings.TrimSpace(form.Get("username"))
 	u.Email = strings.TrimSpace(form.Get("email"))
+	u.FirstName = optionalText(errs, "first_name", form.Get("first_name"), 150)
+	u.LastName = optionalText(errs, "last_name", form.Get("last_name"), 150)
 	u.IsActive, u.IsStaff, u.IsSuperuser = form.Has("is_active"), form.Has("is_staff"), form.Has("is_superuser")
 	switch msg := auth.UsernameProblem(u.Username); {
 	case !validText(errs, "username", u.Username): // its message is added; nothing else to say
@@ -106,7 +109,7 @@ func (h *Handler) userAdd(c echo.Context, r *webctx.Request) error {
 			return err
 		}
 		return c.Render(http.StatusOK, "admin/user_form", userFormPage{
-			base: b, Adding: true, Action: pathUserAdd, Username: u.Username, Email: u.Email,
+			base: b, Adding: true, Action: pathUserAdd, Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
 			IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser, Errors: errs, ErrorNote: errorNote(n),
 		})
 	}
@@ -167,7 +170,7 @@ func (h *Handler) renderUserChange(c echo.Context, r *webctx.Request, old, u mod
 	}
 	return c.Render(http.StatusOK, "admin/user_form", userFormPage{
 		base: b, Action: userChangeURL(old.ID), DeleteURL: link(pathUserDelete, old.ID),
-		Username: u.Username, Email: u.Email, IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
+		Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
 		LastLogin: formatTimePtr(old.LastLogin), DateJoined: formatTime(old.DateJoined),
 		Errors: errs, ErrorNote: errorNote(errs.count()),
 	})
@@ -180,7 +183,8 @@ func userChangeMessage(old, u models.User, password bool) string {
 		changed bool
 		name    string
 	}{
-		{old.Username != u.Username, "username"}, {old.Email != u.Email, "email address"},
+		{old.Username != u.Username, "username"}, {old.FirstName != u.FirstName, "first name"},
+		{old.LastName != u.LastName, "last name"}, {old.Email != u.Email, "email address"},
 		{old.IsActive != u.IsActive, "active"}, {old.IsStaff != u.IsStaff, "staff status"},
 		{old.IsSuperuser != u.IsSuperuser, "superuser status"}, {password, "password"},
 	} {

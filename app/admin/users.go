@@ -34,12 +34,12 @@ func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 	p := changeList{
 		base: b, Heading: "Select user to change", AddURL: pathUserAdd, AddLabel: "Add user",
 		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Pages: pages, Count: plural(total, "user", "users"),
-		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "Staff status"},
-			{Label: "Superuser status"}, {Label: "Active"}},
+		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "First name"}, {Label: "Last name"},
+			{Label: "Staff status"}, {Label: "Superuser status"}, {Label: "Active"}},
 	}
 	for _, u := range us {
 		p.Rows = append(p.Rows, row{ID: u.ID, Cells: []cell{
-			{Text: u.Username, URL: userChangeURL(u.ID)}, {Text: u.Email},
+			{Text: u.Username, URL: userChangeURL(u.ID)}, {Text: u.Email}, {Text: u.FirstName}, {Text: u.LastName},
 			{IsBool: true, Yes: u.IsStaff}, {IsBool: true, Yes: u.IsSuperuser}, {IsBool: true, Yes: u.IsActive},
 		}})
 	}

@@ -27,7 +27,7 @@ func TestStaffWhoIsNotSuperuserCannotManageUsers(t *testing.T) {
 func TestSuperuserManagesUsers(t *testing.T) {
 	s := newSite(t).loggedInAs(t, superuser)
 	body := s.getOK(t, "/admin/auth/user/")
-	if got := resultRows(body); !slices.Equal(got, []string{"admin admin@example.com ✔ Yes ✔ Yes ✔ Yes"}) {
+	if got := resultRows(body); !slices.Equal(got, []string{"admin admin@example.com   ✔ Yes ✔ Yes ✔ Yes"}) {
 		t.Errorf("user list: got %q", got)
 	}
 
@@ -43,6 +43,8 @@ func TestSuperuserManagesUsers(t *testing.T) {
 			{"weak password", url.Values{"username": {"bob!"}, "password1": {"12345678"}, "password2": {"12345678"}},
 				[]string{"Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.",
 					"This password is too common. This password is entirely numeric."}},
+			{"long last name", url.Values{"username": {"dave"}, "last_name": {strings.Repeat("é", 151)}, "password1": {"quiet meadow 42"}, "password2": {"quiet meadow 42"}},
+				[]string{"Ensure this value has at most 150 characters (it has 151)."}},
 		} {
 			resp, body := s.post(t, "/admin/auth/user/add/", tt.form)
 			if resp.StatusCode != http.StatusOK {
@@ -56,7 +58,7 @@ func TestSuperuserManagesUsers(t *testing.T) {
 	})
 
 	to := s.postRedirect(t, "/admin/auth/user/add/", url.Values{
-		"username": {"carol"}, "email": {"carol@example.com"}, "password1": {"quiet meadow 42"}, "password2": {"quiet meadow 42"},
+		"username": {"carol"}, "first_name": {" Carol "}, "email": {"carol@example.com"}, "password1": {"quiet meadow 42"}, "password2": {"quiet meadow 42"},
 		"is_active": {"on"}, "is_staff": {"on"}, "_continue": {"x"},
 	})
 	id := s.scalar(t, "SELECT id FROM auth_user WHERE username = 'carol'")
@@ -73,19 +75,19 @@ func TestSuperuserManagesUsers(t *testing.T) {
 	}
 
 	body = s.getOK(t, to)
-	for _, want := range []string{`value="carol"`, `name="is_staff" id="id_is_staff" checked`, "Last login:", "Date joined:"} {
+	for _, want := range []string{`value="carol"`, `id="id_first_name" value="Carol"`, `name="is_staff" id="id_is_staff" checked`, "Last login:", "Date joined:"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("change form: got no %s", want)
 		}
 	}
 	// Taking away staff status and setting a password ends carol's session.
-	s.postRedirect(t, to, url.Values{"username": {"carol"}, "email": {"carol@example.com"}, "is_active": {"on"},
+	s.postRedirect(t, to, url.Values{"username": {"carol"}, "first_name": {"Carol"}, "last_name": {"Jones"}, "email": {"carol@example.com"}, "is_active": {"on"},
 		"password1": {"brand new secret"}, "password2": {"brand new secret"}})
 	if status, _ := carol.get(t, "/admin/"); status != http.StatusFound {
 		t.Errorf("carol's index after the change: got %d, want 302 to login", status)
 	}
 	s.wantCount(t, "carol's sessions", 0, "SELECT count(*) FROM django_session WHERE user_id = ?", id)
-	if got := s.text(t, "SELECT change_message FROM django_admin_log WHERE action_flag = 2"); got != "Changed staff status, password." {
+	if got := s.text(t, "SELECT change_message FROM django_admin_log WHERE action_flag = 2"); got != "Changed last name, staff status, password." {
 		t.Errorf("log: got %q", got)
 	}
 

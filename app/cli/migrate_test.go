@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/cli"
+	"polls/app/dbmigrate"
 	"polls/app/tenant"
 	"polls/migrations"
 )
@@ -34,31 +36,53 @@ func behind(t *testing.T, broken bool) apptest.Tenant {
 	t.Helper()
 	ctx := context.Background()
 	tn := apptest.NewTenant(t)
-	downs, err := fs.Glob(migrations.Tenant(), "*.down.sql")
-	if err != nil || len(downs) < 2 {
-		t.Fatalf("need two tenant migrations, have %v (%v)", downs, err)
-	}
-	down, err := fs.ReadFile(migrations.Tenant(), downs[len(downs)-1])
-	if err != nil {
-		t.Fatal(err)
-	}
+	down, up := lastMigration(t)
 	conn, err := pgx.Connect(ctx, apptest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
 	s := pgx.Identifier{tn.Schema}.Sanitize()
-	sql := "SET search_path TO " + s + ";\n" + string(down) + "\nUPDATE schema_migrations SET version = 1, dirty = false;"
-	if broken {
-		sql += "\nCREATE TABLE auth_user (id int);"
+	sql := fmt.Sprintf("SET search_path TO %s;\n%s\nUPDATE schema_migrations SET version = %d, dirty = false;", s, down, latest(t)-1)
+	if broken { // what the migration makes is there already: it fails
+		sql += "\n" + up
 	}
 	if _, err := conn.Exec(ctx, sql); err != nil {
 		t.Fatal(err)
 	}
-	if err := tenant.RecordVersion(ctx, conn, tn.Schema, 1); err != nil {
+	if err := tenant.RecordVersion(ctx, conn, tn.Schema, uint(latest(t)-1)); err != nil {
 		t.Fatal(err)
 	}
 	return tn
+}
+
+// lastMigration is the SQL of the last tenant migration, down and up.
+func lastMigration(t *testing.T) (down, up string) {
+	t.Helper()
+	downs, err := fs.Glob(migrations.Tenant(), "*.down.sql")
+	if err != nil || len(downs) < 2 {
+		t.Fatalf("need two tenant migrations, have %v (%v)", downs, err)
+	}
+	last := downs[len(downs)-1]
+	d, err := fs.ReadFile(migrations.Tenant(), last)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := fs.ReadFile(migrations.Tenant(), strings.TrimSuffix(last, ".down.sql")+".up.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(d), string(u)
+}
+
+// latest is the last tenant migration's version.
+func latest(t *testing.T) int {
+	t.Helper()
+	v, err := dbmigrate.Latest(migrations.Tenant())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(v)
 }
 
 // statusLines runs `migrate --status --json` and returns each tenant's line
@@ -93,25 +117,27 @@ func statusLines(t *testing.T) map[string]map[string]any {
 // rerun migrates it.
 func TestMigrateFailureStatusAndRerun(t *testing.T) {
 	bad, good := behind(t, true), behind(t, false)
+	last := float64(latest(t))
 	out, code := run(t, nil, "migrate", "--tenants", "--jobs", "2")
-	if code != 1 || !strings.Contains(out, bad.Schema+": FAILED: ") || !strings.Contains(out, good.Schema+": migrated from version 1 to 2\n") {
+	if code != 1 || !strings.Contains(out, bad.Schema+": FAILED: ") || !strings.Contains(out, fmt.Sprintf("%s: migrated from version %d to %d\n", good.Schema, int(last)-1, int(last))) {
 		t.Fatalf("migrate (exit %d) did not fail %s alone with a line each:\n%s", code, bad.Schema, out)
 	}
 	if !strings.Contains(out, "] "+good.Schema+":") || !strings.Contains(out, "1 failed") {
 		t.Fatalf("migrate printed no progress line or no summary:\n%s", out)
 	}
 	st := statusLines(t)
-	if s := st[bad.Schema]; s["state"] != "failed" || !strings.Contains(s["error"].(string), "already exists") || s["version"] != 1.0 || s["pending"] != 1.0 {
+	if s := st[bad.Schema]; s["state"] != "failed" || !strings.Contains(s["error"].(string), "already exists") || s["version"] != last-1 || s["pending"] != 1.0 {
 		t.Fatalf("status of the failed tenant: %v", s)
 	}
-	if s := st[good.Schema]; s["state"] != "current" || s["version"] != 2.0 || s["pending"] != 0.0 {
+	if s := st[good.Schema]; s["state"] != "current" || s["version"] != last || s["pending"] != 0.0 {
 		t.Fatalf("status of the migrated tenant: %v", s)
 	}
 	text, code := run(t, nil, "migrate", "--status")
-	if code != 0 || !strings.Contains(text, "failed") || !strings.Contains(text, "totals: ") || !strings.Contains(text, "version 1: 1") {
+	if code != 0 || !strings.Contains(text, "failed") || !strings.Contains(text, "totals: ") || !strings.Contains(text, fmt.Sprintf("version %d: 1", int(last)-1)) {
 		t.Fatalf("migrate --status (exit %d):\n%s", code, text)
 	}
-	if _, err := apptest.DB(t).SQL.Exec(`DROP TABLE ` + pgx.Identifier{bad.Schema, "auth_user"}.Sanitize()); err != nil {
+	down, _ := lastMigration(t)
+	if _, err := apptest.DB(t).SQL.Exec(`SET search_path TO ` + pgx.Identifier{bad.Schema}.Sanitize() + ";\n" + down + ";\nRESET search_path"); err != nil {
 		t.Fatal(err)
 	}
 	out, err := runStdout(t, "migrate", "--tenants", "--json")
@@ -124,10 +150,10 @@ func TestMigrateFailureStatusAndRerun(t *testing.T) {
 			t.Fatalf("--json printed a line that is not JSON: %q\n%s", l, out)
 		}
 	}
-	if !strings.Contains(out, `{"schema":"`+bad.Schema+`","status":"migrated","from":1,"to":2}`) || !strings.Contains(lines[len(lines)-1], `"summary":{"migrated":1,`) {
+	if !strings.Contains(out, fmt.Sprintf(`{"schema":"%s","status":"migrated","from":%d,"to":%d}`, bad.Schema, int(last)-1, int(last))) || !strings.Contains(lines[len(lines)-1], `"summary":{"migrated":1,`) {
 		t.Fatalf("--json rerun:\n%s", out)
 	}
-	if s := statusLines(t)[bad.Schema]; s["state"] != "current" || s["version"] != 2.0 {
+	if s := statusLines(t)[bad.Schema]; s["state"] != "current" || s["version"] != last {
 		t.Fatalf("status after the rerun: %v", s)
 	}
 }

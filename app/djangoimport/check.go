@@ -10,7 +10,7 @@ import (
 
 // check finds the rows polls' tables would refuse (so that a dry run
 // reports them, and an import does not start on them), and notes what users
-// lose: their names, and a login when polls cannot verify their hash.
+// lose: a login when polls cannot verify their hash.
 // Django's columns have the same limits as polls' unless widened by hand.
 func (snap *Snapshot) check() {
 	text := func(what string, id int64, value string, limit int) {
@@ -27,7 +27,6 @@ func (snap *Snapshot) check() {
 	for _, c := range snap.Choices {
 		text("the text of choice", c.ID, c.Text, 200)
 	}
-	var named int
 	var unusable []string
 	for _, u := range snap.Users {
 		text("the username of user", u.ID, u.Username, 150)
@@ -37,8 +36,10 @@ func (snap *Snapshot) check() {
 		if n := utf8.RuneCountInString(u.Password); n > 255 {
 			snap.Problems = append(snap.Problems, fmt.Sprintf("the password hash of user %d is %d characters long; polls takes at most 255", u.ID, n))
 		}
-		if u.FirstName != "" || u.LastName != "" {
-			named++
+		for _, name := range []struct{ what, value string }{{"first name", u.FirstName}, {"last name", u.LastName}} {
+			if n := utf8.RuneCountInString(name.value); n > 150 {
+				snap.Problems = append(snap.Problems, fmt.Sprintf("the %s of user %d is %d characters long; polls takes at most 150", name.what, u.ID, n))
+			}
 		}
 		if alg, ok := auth.DjangoAlgorithm(u.Password); !ok {
 			unusable = append(unusable, fmt.Sprintf("%s (%s)", u.Username, alg))
@@ -48,9 +49,6 @@ func (snap *Snapshot) check() {
 		if a.ActionFlag < 1 || a.ActionFlag > 3 {
 			snap.Problems = append(snap.Problems, fmt.Sprintf("admin log entry %d has action flag %d; Django's are 1, 2 and 3", a.ID, a.ActionFlag))
 		}
-	}
-	if named > 0 {
-		snap.Notes = append(snap.Notes, fmt.Sprintf("the first and last names of %d users are not carried: polls users have none", named))
 	}
 	if len(unusable) > 0 {
 		snap.Notes = append(snap.Notes, fmt.Sprintf("%d users have no password polls can verify, and cannot log in until a superuser sets one: %s",

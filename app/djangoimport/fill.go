@@ -27,9 +27,9 @@ func (snap *Snapshot) fill(ctx context.Context, tx pgx.Tx) error {
 		columns []string
 		rows    [][]any
 	}{
-		{"auth_user", []string{"id", "password", "last_login", "is_superuser", "username", "email", "is_staff", "is_active", "date_joined"},
+		{"auth_user", []string{"id", "password", "last_login", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined"},
 			rowsOf(snap.Users, func(u User) []any {
-				return []any{u.ID, u.Password, u.LastLogin, u.IsSuperuser, u.Username, u.Email, u.IsStaff, u.IsActive, u.DateJoined}
+				return []any{u.ID, u.Password, u.LastLogin, u.IsSuperuser, u.Username, u.FirstName, u.LastName, u.Email, u.IsStaff, u.IsActive, u.DateJoined}
 			})},
 		{"polls_question", []string{"id", "question_text", "pub_date"},
 			rowsOf(snap.Questions, func(q Question) []any { return []any{q.ID, q.Text, q.PubDate} })},

@@ -159,7 +159,6 @@ func TestImportDjangoTenantSchemas(t *testing.T) {
 		c1 + " -> " + c1 + `: name "Mon premier client", paid_until 2050-12-31, on_trial false`,
 		"domains: " + d1 + " (primary)",
 		"rows: polls_question 2, polls_choice 4, auth_user 6, django_admin_log 4, django_session 2 (not carried)",
-		"note: the first and last names of 1 users are not carried",
 		"note: 1 users have no password polls can verify, and cannot log in until a superuser sets one: locked (unusable)",
 		"dry run: 3 would be imported, 0 skipped, 0 with problems; nothing was created",
 	} {
@@ -250,6 +249,11 @@ func TestImportDjangoTenantSchemas(t *testing.T) {
 		if !strings.HasPrefix(after, "argon2$argon2id$v=19$m=19456,t=2,p=1$") {
 			t.Errorf("%s after login: hash %.40q, want it upgraded to polls' argon2id", u.Username, after)
 		}
+	}
+	var first, last string
+	if err := apptest.DB(t).SQL.QueryRow(`SELECT first_name, last_name FROM `+pgx.Identifier{c1, "auth_user"}.Sanitize()+
+		` WHERE username = 'argon'`).Scan(&first, &last); err != nil || first != "Ada" || last != "" {
+		t.Errorf("argon's names: got %q %q (%v), want Django's first name Ada carried", first, last, err)
 	}
 	ac := srv.Client(t)
 	if ok, _ := login(t, ac, d1, "admin", "client1 secret"); !ok {

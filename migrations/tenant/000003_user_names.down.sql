@@ -1,0 +1,1 @@
+ALTER TABLE auth_user DROP COLUMN first_name, DROP COLUMN last_name;
