@@ -27,6 +27,9 @@ type Runner struct {
 	Timeout time.Duration
 	// Shares caps the connections one tenant holds; nil means no cap.
 	Shares *Shares
+	// Affinity hands each transaction a connection that last served its
+	// schema when one is idle (database.affinity); nil takes any from SQL.
+	Affinity *database.Affinity
 }
 
 // Work is one unit of work on a handle scoped to its tenant. It is committed
@@ -80,6 +83,7 @@ func (r *Runner) Run(ctx context.Context, site Site, idempotent bool, work Work)
 // runOnce runs work once in a new transaction.
 func (r *Runner) runOnce(ctx context.Context, scope Scope, gate Gate, work Work) error {
 	tx := Open(r.SQL, scope, gate)
+	tx.affinity = r.Affinity
 	defer tx.Rollback()
 	err := work(tx.Gorm(ctx, r.Gorm), tx.Checkpoint)
 	// The transaction's own failures explain the work's: a connection not

@@ -134,7 +134,8 @@ func LimitsFrom(cfg config.Config) Limits {
 
 // newSites builds the tenant request lifecycle from d.
 func newSites(d Deps) *sites {
-	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout}
+	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout,
+		Affinity: d.DB.Affinity}
 	if d.Limits.MaxConnsPerTenant > 0 {
 		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
 	}
