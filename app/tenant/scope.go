@@ -31,10 +31,10 @@ type Tx struct {
 	// nil: straight from db.
 	affinity *database.Affinity
 
-	conn     *sql.Conn
-	ahead    *database.Ahead // holds the opening statements until the first query
-	leave    func()          // gives the tenant's share back; nil when none was taken
-	err      error           // why the connection could not be taken, once tried
+	conn  *sql.Conn
+	ahead *database.Ahead // holds the opening statements until the first query
+	leave func()          // gives the tenant's share back; nil when none was taken
+	err   error           // why the connection could not be taken, once tried
 	// pending says the opening statements are still to be sent alone, before
 	// the first query (a pool that holds none).
 	pending  bool
