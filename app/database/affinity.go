@@ -29,12 +29,13 @@ import (
 //   - Put parks nothing while a Take waits in SQL, nor when every connection
 //     SQL may open is Affinity's (its other users, the registry and the
 //     commands, would find none): the connection goes back to SQL instead;
-//   - a connection parked for parkLimit goes back to SQL, which checks it is
+//   - a connection parked for ParkLimit goes back to SQL, which checks it is
 //     alive before handing it out again (pgx pings one idle that long);
 //   - nothing is reserved for a tenant: what one tenant may hold at once is
 //     still bounded by its share (tenant.Shares), before Take is called.
 type Affinity struct {
-	db *sql.DB
+	db   *sql.DB
+	keep time.Duration // how long a connection stays parked
 
 	mu      sync.Mutex
 	parked  []parkedConn // oldest first
@@ -59,13 +60,15 @@ type AffinityStats struct {
 	Fresh  int64 // from the pool: idle there, or newly opened
 }
 
-// parkLimit is how long a connection stays parked. pgx checks a connection
-// idle for over a second with a ping before database/sql hands it out; a
-// parked connection skips that check, so it is never parked for longer.
-const parkLimit = time.Second
+// ParkLimit is how long OpenWith's Affinity keeps a connection parked. pgx
+// checks a connection idle for over a second with a ping before database/sql
+// hands it out; a parked connection skips that check, so it is never parked
+// for longer.
+const ParkLimit = time.Second
 
-// NewAffinity returns an Affinity taking its connections from db.
-func NewAffinity(db *sql.DB) *Affinity { return &Affinity{db: db} }
+// NewAffinity returns an Affinity taking its connections from db and keeping
+// them parked for at most keep (ParkLimit, but for tests).
+func NewAffinity(db *sql.DB, keep time.Duration) *Affinity { return &Affinity{db: db, keep: keep} }
 
 // Take returns a connection for key, within ctx; Put (or, for a broken
 // connection, Discard) gives it back.
@@ -127,7 +130,7 @@ func (a *Affinity) Put(c *sql.Conn, key string) {
 	}
 	a.parked = append(a.parked, parkedConn{conn: c, key: key, since: time.Now()})
 	if a.timer == nil {
-		a.timer = time.AfterFunc(parkLimit, a.expire)
+		a.timer = time.AfterFunc(a.keep, a.expire)
 	}
 	a.mu.Unlock()
 }
@@ -159,13 +162,13 @@ func idle(c *sql.Conn) bool {
 	return ok
 }
 
-// expire gives back what has been parked for parkLimit, and arms itself again
+// expire gives back what has been parked for a.keep, and arms itself again
 // for the rest.
 func (a *Affinity) expire() {
 	now := time.Now()
 	a.mu.Lock()
 	n := 0
-	for n < len(a.parked) && now.Sub(a.parked[n].since) >= parkLimit {
+	for n < len(a.parked) && now.Sub(a.parked[n].since) >= a.keep {
 		n++
 	}
 	old := slices.Clone(a.parked[:n])
@@ -173,7 +176,7 @@ func (a *Affinity) expire() {
 	a.held -= n
 	a.timer = nil
 	if len(a.parked) > 0 && !a.closed {
-		a.timer = time.AfterFunc(parkLimit-now.Sub(a.parked[0].since), a.expire)
+		a.timer = time.AfterFunc(a.keep-now.Sub(a.parked[0].since), a.expire)
 	}
 	a.mu.Unlock()
 	for _, p := range old {

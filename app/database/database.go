@@ -117,7 +117,7 @@ func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, o Options)
 	}
 	db := &DB{URL: url, SQL: sqlDB, Gorm: gdb}
 	if o.Affinity {
-		db.Affinity = NewAffinity(sqlDB)
+		db.Affinity = NewAffinity(sqlDB, ParkLimit)
 	}
 	return db, nil
 }
