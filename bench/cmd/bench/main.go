@@ -159,6 +159,9 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	if index, ok := first["index"]; ok && index.polls.allocs >= 0 {
+		r.printf("\npolls allocations per index request: %.0f (go_memstats_mallocs_total over the index runs)\n", index.polls.allocs)
+	}
 	if o.tenants > o.hosts {
 		if err := env.manyTenants(ctx, pgURL, serveURL, pollsURL, hosts, first); err != nil {
 			return err

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// serveConfig writes the settings polls serve runs with in the benchmark:
+// config.yaml's defaults, plus Prometheus metrics on metricsAddr, from which
+// mallocs reads the allocations polls makes. The metrics cost each request a
+// few counter updates (no allocation of their own).
+func serveConfig(dir, metricsAddr string) (string, error) {
+	path := filepath.Join(dir, "serve.yaml")
+	body := fmt.Sprintf("server:\n  metrics_addr: %q\n", metricsAddr)
+	return path, os.WriteFile(path, []byte(body), 0o644)
+}
+
+// mallocs reads go_memstats_mallocs_total, the heap objects polls has
+// allocated so far, from its metrics; -1 when it cannot.
+func mallocs(metricsAddr string) int64 {
+	if metricsAddr == "" {
+		return -1
+	}
+	client := http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + metricsAddr + "/metrics")
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_mallocs_total "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				return -1
+			}
+			return int64(f)
+		}
+	}
+	return -1
+}
