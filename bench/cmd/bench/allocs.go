@@ -12,12 +12,14 @@ import (
 )
 
 // serveConfig writes the settings polls serve runs with in the benchmark:
-// config.yaml's defaults, plus Prometheus metrics on metricsAddr, from which
-// mallocs reads the allocations polls makes. The metrics cost each request a
-// few counter updates (no allocation of their own).
-func serveConfig(dir, metricsAddr string) (string, error) {
+// config.yaml's defaults but for -affinity and -pipeline-scope, plus
+// Prometheus metrics on metricsAddr, from which mallocs reads the
+// allocations polls makes. The metrics cost each request a few counter
+// updates.
+func serveConfig(dir, metricsAddr string, o options) (string, error) {
 	path := filepath.Join(dir, "serve.yaml")
-	body := fmt.Sprintf("server:\n  metrics_addr: %q\n", metricsAddr)
+	body := fmt.Sprintf("server:\n  metrics_addr: %q\ndatabase:\n  affinity: %v\n  pipeline_scope: %v\n",
+		metricsAddr, o.affinity, o.pipelineScope)
 	return path, os.WriteFile(path, []byte(body), 0o644)
 }
 

@@ -46,7 +46,7 @@ func (e *benchEnv) startPolls(ctx context.Context) error {
 	if e.metricsAddr, err = proc.FreeAddr(); err != nil {
 		return err
 	}
-	cfg, err := serveConfig(e.dir, e.metricsAddr)
+	cfg, err := serveConfig(e.dir, e.metricsAddr, e.o)
 	if err != nil {
 		return err
 	}
