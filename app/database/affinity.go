@@ -111,15 +111,11 @@ func (a *Affinity) takeParked(key string) *sql.Conn {
 	return c
 }
 
-// Put gives back a connection that served key and is idle (its transaction
-// ended): parked for key, or returned to the pool (see Affinity). A
-// connection that is closed, or still inside a transaction, is closed
-// instead: it must never reach another tenant.
+// Put gives back a connection that served key and whose transaction ended
+// (COMMIT or ROLLBACK answered, or nothing sent): parked for key, or
+// returned to the pool (see Affinity). As with database/sql, the caller
+// vouches for that; a connection in any other state goes to Discard.
 func (a *Affinity) Put(c *sql.Conn, key string) {
-	if !idle(c) {
-		a.Discard(c)
-		return
-	}
 	limit := a.db.Stats().MaxOpenConnections // 0: unlimited
 	a.mu.Lock()
 	if a.closed || a.waiting > 0 || (limit > 0 && a.held >= limit) {
@@ -148,18 +144,6 @@ func (a *Affinity) Discard(c *sql.Conn) {
 	a.held--
 	a.mu.Unlock()
 	c.Close()
-}
-
-// idle reports whether c is open and outside any transaction.
-func idle(c *sql.Conn) bool {
-	ok := false
-	_ = c.Raw(func(dc any) error {
-		if sc, isPgx := dc.(*stdlib.Conn); isPgx {
-			ok = !sc.Conn().IsClosed() && sc.Conn().PgConn().TxStatus() == 'I'
-		}
-		return nil
-	})
-	return ok
 }
 
 // expire gives back what has been parked for a.keep, and arms itself again

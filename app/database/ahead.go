@@ -72,10 +72,18 @@ func (a *Ahead) Hold(statements Statements) bool {
 	if !a.holds {
 		return false
 	}
-	text := statements.SQL()
-	msg := make([]byte, 0, 6+len(text))
+	n := 6
+	for _, st := range statements {
+		n += len(st.sql) + 2
+	}
+	msg := make([]byte, 0, n)
 	msg = append(msg, 'Q', 0, 0, 0, 0)
-	msg = append(msg, text...)
+	for i, st := range statements { // as Statements.SQL, without building the string
+		if i > 0 {
+			msg = append(msg, "; "...)
+		}
+		msg = append(msg, st.sql...)
+	}
 	msg = append(msg, 0)
 	putLength(msg)
 	a.mu.Lock()

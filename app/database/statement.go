@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Statement is one statement that returns no rows, the only kind Ahead may
@@ -36,12 +34,33 @@ func Begin() Statement { return Statement{"BEGIN"} }
 
 // SetLocalSearchPath makes schema the transaction's only search_path.
 func SetLocalSearchPath(schema string) Statement {
-	return Statement{"SET LOCAL search_path TO " + pgx.Identifier{schema}.Sanitize()}
+	return Statement{withIdentifier("SET LOCAL search_path TO ", schema)}
 }
 
 // SetLocalRole runs the rest of the transaction as role.
 func SetLocalRole(role string) Statement {
-	return Statement{"SET LOCAL ROLE " + pgx.Identifier{role}.Sanitize()}
+	return Statement{withIdentifier("SET LOCAL ROLE ", role)}
+}
+
+// withIdentifier returns prefix followed by name quoted as an SQL identifier
+// (as pgx.Identifier.Sanitize: in double quotes, a double quote doubled, a
+// NUL byte dropped), built in one allocation: every request makes two.
+func withIdentifier(prefix, name string) string {
+	var b strings.Builder
+	b.Grow(len(prefix) + len(name) + 2 + strings.Count(name, `"`))
+	b.WriteString(prefix)
+	b.WriteByte('"')
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; c {
+		case 0:
+		case '"':
+			b.WriteString(`""`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // SetLocalStatementTimeout bounds each statement of the transaction to d.

@@ -3,6 +3,8 @@ package database
 import (
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestStatementsQuoteWhatTheyAreGiven(t *testing.T) {
@@ -16,10 +18,21 @@ func TestStatementsQuoteWhatTheyAreGiven(t *testing.T) {
 		{Statements{SetLocalStatementTimeout(5 * time.Second), SetLocalLockTimeout(1500 * time.Microsecond),
 			SetLocalIdleTimeout(time.Nanosecond)},
 			"SET LOCAL statement_timeout = 5000; SET LOCAL lock_timeout = 2; SET LOCAL idle_in_transaction_session_timeout = 1"},
+		{Statements{SetLocalRole("r\x00o\"le")}, `SET LOCAL ROLE "ro""le"`},
 		{nil, ""},
 	} {
 		if got := c.got.SQL(); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestIdentifiersQuotedAsPgx: the quoting matches pgx's own, on names
+// with quotes, NUL bytes and non-ASCII letters.
+func TestIdentifiersQuotedAsPgx(t *testing.T) {
+	for _, name := range []string{"client1", `a"b""c`, "x\x00y", "tenant_ümlaut", ""} {
+		if got, want := withIdentifier("", name), (pgx.Identifier{name}).Sanitize(); got != want {
+			t.Errorf("%q: got %s, pgx says %s", name, got, want)
 		}
 	}
 }
@@ -31,8 +44,13 @@ func TestAPoolThatHoldsNothingRefusesToHold(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := c.(*Ahead)
-		if got := a.Hold(Statements{Begin()}); got != holds {
+		stmts := Statements{Begin(), SetLocalSearchPath("s"), SetLocalRole("r")}
+		if got := a.Hold(stmts); got != holds {
 			t.Fatalf("pipeline_scope %v: Hold returned %v", holds, got)
+		}
+		// Q, the length (4 + 55 bytes of text + the NUL: 60), the text, NUL.
+		if want := "Q\x00\x00\x00\x3c" + stmts.SQL() + "\x00"; holds && string(a.held) != want {
+			t.Fatalf("held message %q, want %q", a.held, want)
 		}
 		if dropped := a.Drop(); dropped != holds {
 			t.Fatalf("pipeline_scope %v: statements were held: %v", holds, dropped)

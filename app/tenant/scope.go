@@ -27,6 +27,9 @@ type Tx struct {
 	scope   Scope
 	opening database.Statements // BEGIN and the SET LOCALs, held in front of the first query
 	gate    Gate                // nil: no per-tenant cap
+	// openingBuf holds opening's statements inside the Tx: one allocation
+	// fewer per request.
+	openingBuf [6]database.Statement
 	// affinity hands out connections that last served this schema first;
 	// nil: straight from db.
 	affinity *database.Affinity
@@ -52,6 +55,10 @@ type Scope struct {
 	// inside the transaction (statement_timeout, lock_timeout and
 	// idle_in_transaction_session_timeout, set locally); 0 keeps the server's.
 	Timeout time.Duration
+
+	// limits are Timeout's three SET LOCALs made once by a Runner for all
+	// its transactions; nil: made from Timeout for this one.
+	limits database.Statements
 }
 
 // Gate hands out a tenant's share of the pool: Enter waits (within ctx) for a
@@ -85,21 +92,33 @@ func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) 
 // pool opened with database.Options.PipelineScope off they are sent alone
 // when the connection is taken, as an ordinary statement.
 func Open(db *sql.DB, s Scope, gate Gate) *Tx {
-	return &Tx{db: db, scope: s, opening: s.opening(), gate: gate}
+	t := &Tx{db: db, scope: s, gate: gate}
+	t.opening = s.appendOpening(t.openingBuf[:0])
+	return t
 }
 
-// opening is BEGIN and the SET LOCALs that scope a transaction (the
-// database package quotes every name and value).
-func (s Scope) opening() database.Statements {
-	q := database.Statements{database.Begin(), database.SetLocalSearchPath(s.Schema)}
+// appendOpening appends BEGIN and the SET LOCALs that scope a transaction to
+// q (the database package quotes every name and value): six at most.
+func (s Scope) appendOpening(q database.Statements) database.Statements {
+	q = append(q, database.Begin(), database.SetLocalSearchPath(s.Schema))
 	if s.Role != "" {
 		q = append(q, database.SetLocalRole(s.Role))
 	}
 	if s.Timeout > 0 {
-		q = append(q, database.SetLocalStatementTimeout(s.Timeout), database.SetLocalLockTimeout(s.Timeout),
-			database.SetLocalIdleTimeout(s.Timeout))
+		limits := s.limits
+		if limits == nil {
+			limits = timeLimits(s.Timeout)
+		}
+		q = append(q, limits...)
 	}
 	return q
+}
+
+// timeLimits are the SET LOCALs bounding every statement, lock wait and idle
+// moment of a transaction to d.
+func timeLimits(d time.Duration) database.Statements {
+	return database.Statements{database.SetLocalStatementTimeout(d), database.SetLocalLockTimeout(d),
+		database.SetLocalIdleTimeout(d)}
 }
 
 // connection returns the transaction's connection for a query, taking it on
@@ -333,6 +352,12 @@ func (t *Tx) rollback() {
 // discard closes a connection whose state is unknown so it never returns to
 // the pool, and gives the tenant's share back.
 func (t *Tx) discard() {
+	if t.affinity != nil {
+		t.affinity.Discard(t.conn)
+		t.conn = nil
+		t.release() // the tenant's share
+		return
+	}
 	_ = t.conn.Raw(func(dc any) error {
 		_ = dc.(*stdlib.Conn).Close()
 		return nil
