@@ -22,7 +22,7 @@ import (
 // stream pgx reads, keeping an error among them for Err. Asynchronous messages
 // (notices, parameter changes, notifications) pass through to pgx.
 //
-// A pool opened with Options.PipelineScope off holds nothing: Holds says so,
+// A pool opened with Options.PipelineScope off holds nothing: Hold refuses,
 // and its transactions send their opening statements as an ordinary query.
 type Ahead struct {
 	net.Conn
@@ -47,10 +47,6 @@ func wrapAhead(holds bool) func(context.Context, *pgconn.Config, net.Conn) (net.
 	}
 }
 
-// Holds reports whether the connection's pool holds statements in front of
-// the next query.
-func (a *Ahead) Holds() bool { return a.holds }
-
 // AheadOf returns the Ahead of a driver connection (what sql.Conn.Raw hands
 // over), or nil when the pool was not opened by OpenConfig.
 func AheadOf(driverConn any) *Ahead {
@@ -67,7 +63,7 @@ func AheadOf(driverConn any) *Ahead {
 // statements without rows); if they fail, PostgreSQL aborts the transaction
 // they opened, the next query fails with "current transaction is aborted",
 // and Err says why. It returns false, holding nothing, when the pool holds
-// no statements (Holds): the caller then sends them itself.
+// no statements (database.pipeline_scope off): the caller sends them itself.
 func (a *Ahead) Hold(statements Statements) bool {
 	if !a.holds {
 		return false

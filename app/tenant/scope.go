@@ -89,8 +89,8 @@ func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) 
 // turn from gate, if not nil) by the first query. The opening statements cost
 // no round trip of their own: they travel in front of that first query
 // (database.Ahead), and work that sends no query sends nothing at all. In a
-// pool opened with database.Options.PipelineScope off they are sent alone
-// when the connection is taken, as an ordinary statement.
+// pool opened with database.Options.PipelineScope off they are sent alone,
+// as an ordinary statement, just before the first query.
 func Open(db *sql.DB, s Scope, gate Gate) *Tx {
 	t := &Tx{db: db, scope: s, gate: gate}
 	t.opening = s.appendOpening(t.openingBuf[:0])
