@@ -24,6 +24,7 @@ import (
 	"gorm.io/gorm"
 
 	"polls/app/apptest"
+	"polls/app/config"
 	"polls/app/database"
 	"polls/app/tenant"
 	"polls/app/web"
@@ -50,9 +51,12 @@ SELECT setval(pg_get_serial_sequence('polls_choice', 'id'), 60)`
 
 // variant is one way of building the database handle polls runs on.
 type variant struct {
-	name  string
-	param string // appended to the test database URL
-	quiet bool   // request log lines off (level WARN)
+	name        string
+	param       string // appended to the test database URL
+	quiet       bool   // request log lines off (level WARN)
+	affinityOff bool   // database.affinity: false
+	pipelineOff bool   // database.pipeline_scope: false
+	serveLimits bool   // config.yaml's request limits (a tenant's share of the pool), as serve's
 }
 
 var variants = []variant{
@@ -61,6 +65,36 @@ var variants = []variant{
 	{name: "cache_describe", param: "default_query_exec_mode=cache_describe"},
 	{name: "simple_protocol", param: "default_query_exec_mode=simple_protocol"},
 	{name: "no_request_log", quiet: true},
+	{name: "affinity_off", affinityOff: true},
+	{name: "pipeline_scope_off", pipelineOff: true},
+}
+
+// affinityVariants compare database.affinity's two positions.
+// Both run with serve's limits: a tenant's share of the pool keeps two
+// tenants' 32 requests from waiting for a connection, as under `make bench`.
+var affinityVariants = []variant{{name: "affinity_on", serveLimits: true}, {name: "affinity_off", affinityOff: true, serveLimits: true}}
+
+// spreadTenants is how many tenants BenchmarkIndexSpread spreads its load over.
+const spreadTenants = 40
+
+// BenchmarkIndexSpread serves the index from spreadTenants tenants in turn,
+// with affinity on and off: each request's tenant differs from the last one's.
+func BenchmarkIndexSpread(b *testing.B) {
+	tenants := make([]apptest.Tenant, spreadTenants)
+	for i := range tenants {
+		tenants[i] = apptest.NewTenant(b)
+		tenants[i].Exec(b, seed)
+	}
+	benchOn(b, tenants, affinityVariants, http.MethodGet, "/polls/", "", http.StatusOK)
+}
+
+// BenchmarkIndexAffinity is BenchmarkIndex's two tenants, affinity on and off.
+func BenchmarkIndexAffinity(b *testing.B) {
+	tenants := []apptest.Tenant{apptest.NewTenant(b), apptest.NewTenant(b)}
+	for _, tn := range tenants {
+		tn.Exec(b, seed)
+	}
+	benchOn(b, tenants, affinityVariants, http.MethodGet, "/polls/", "", http.StatusOK)
 }
 
 func BenchmarkIndex(b *testing.B)  { benchPage(b, http.MethodGet, "/polls/", "", http.StatusOK) }
@@ -81,9 +115,15 @@ func benchPage(b *testing.B, method, path, form string, want int) {
 	for _, tn := range tenants {
 		tn.Exec(b, seed)
 	}
+	benchOn(b, tenants, variants, method, path, form, want)
+}
+
+// benchOn serves one page from tenants in turn, 32 requests at a time, under
+// each variant.
+func benchOn(b *testing.B, tenants []apptest.Tenant, variants []variant, method, path, form string, want int) {
 	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {
-			h := newHandler(b, v)
+			h, db := newHandler(b, v)
 			b.SetParallelism(max(1, 32/runtime.GOMAXPROCS(0)))
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -94,6 +134,12 @@ func benchPage(b *testing.B, method, path, form string, want int) {
 				n := float64(b.N)
 				b.ReportMetric(float64((procstat.Process(os.Getpid())-self).Microseconds())/n, "cpu-µs/op")
 				b.ReportMetric(float64((procstat.Postgres()-pg).Microseconds())/n, "pg-cpu-µs/op")
+				if db.Affinity != nil {
+					s, _ := db.Affinity.Stats()
+					if taken := s.Hits + s.Spills + s.Fresh; taken > 0 {
+						b.ReportMetric(100*float64(s.Hits)/float64(taken), "affinity-hit-%")
+					}
+				}
 			}()
 			b.RunParallel(func(pb *testing.PB) {
 				i := 0
@@ -123,7 +169,7 @@ func benchPage(b *testing.B, method, path, form string, want int) {
 
 // newHandler builds the application exactly as `polls serve` does, on a
 // database handle of its own built the way v says.
-func newHandler(b *testing.B, v variant) http.Handler {
+func newHandler(b *testing.B, v variant) (http.Handler, *database.DB) {
 	b.Helper()
 	ctx := context.Background()
 	url := apptest.URL(b)
@@ -133,7 +179,9 @@ func newHandler(b *testing.B, v variant) http.Handler {
 			url = apptest.URL(b) + "?" + v.param
 		}
 	}
-	db, err := database.Open(ctx, url, 20)
+	o := database.Defaults(20)
+	o.Affinity, o.PipelineScope = !v.affinityOff, !v.pipelineOff
+	db, err := database.OpenWith(ctx, url, o)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -151,7 +199,11 @@ func newHandler(b *testing.B, v variant) http.Handler {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return web.New(web.Deps{DB: db, Resolver: resolver, Views: set, Log: log})
+	deps := web.Deps{DB: db, Resolver: resolver, Views: set, Log: log}
+	if v.serveLimits {
+		deps.Limits = web.LimitsFrom(config.Default())
+	}
+	return web.New(deps), db
 }
 
 type gormDB = gorm.DB

@@ -71,7 +71,7 @@ func run(m *testing.M) int {
 	if _, err := dbmigrate.Shared(ctx, url); err != nil {
 		return fail("migrate shared: %v", err)
 	}
-	db, err := database.Open(ctx, url, 40)
+	db, err := database.OpenWith(ctx, url, PoolOptions(40))
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -174,7 +174,7 @@ func RandomName(n int) string {
 // need serve's pool size, or to exhaust a pool of their own.
 func NewPool(t testing.TB, maxConns int) *database.DB {
 	t.Helper()
-	db, err := database.Open(context.Background(), URL(t), maxConns)
+	db, err := database.OpenWith(context.Background(), URL(t), PoolOptions(maxConns))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,13 @@ import (
 // connection idle for over a second (pgx sends "-- ping") is not counted.
 func CountedDB(t testing.TB) (*database.DB, *atomic.Int64) {
 	t.Helper()
+	return CountedDBWith(t, PoolOptions(2))
+}
+
+// CountedDBWith is CountedDB with the pool options o (its size aside), for
+// tests that compare database.pipeline_scope's two positions.
+func CountedDBWith(t testing.TB, o database.Options) (*database.DB, *atomic.Int64) {
+	t.Helper()
 	cfg, err := database.ParseConfig(URL(t))
 	if err != nil {
 		t.Fatal(err)
@@ -26,7 +33,8 @@ func CountedDB(t testing.TB) (*database.DB, *atomic.Int64) {
 		c, err := d.DialContext(ctx, network, addr)
 		return countingConn{c, writes}, err
 	}
-	db, err := database.OpenConfig(context.Background(), URL(t), cfg, 2)
+	o.MaxConns = 2
+	db, err := database.OpenConfig(context.Background(), URL(t), cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}

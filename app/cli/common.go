@@ -72,7 +72,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, serving bool
 		sessionURL = url
 		log.Debug("using private PostgreSQL", "data_dir", cfg.Database.DataDir)
 	}
-	db, err = database.Open(ctx, url, cfg.Database.MaxConns)
+	db, err = database.OpenWith(ctx, url, database.Options{MaxConns: cfg.Database.MaxConns,
+		PipelineScope: cfg.Database.PipelineScope, Affinity: cfg.Database.Affinity})
 	if err != nil {
 		stop()
 		return nil, nil, err

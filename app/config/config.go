@@ -126,6 +126,13 @@ type Database struct {
 	SessionURL string `yaml:"session_url"`
 	DataDir    string `yaml:"data_dir"`
 	MaxConns   int    `yaml:"max_conns"`
+	// PipelineScope sends a tenant transaction's BEGIN and SET LOCALs in
+	// front of its first query (no round trip of their own); false sends
+	// them alone, as an ordinary statement.
+	PipelineScope bool `yaml:"pipeline_scope"`
+	// Affinity gives a tenant's transactions a connection that last served
+	// that tenant when one is idle, so PostgreSQL reuses its query plans.
+	Affinity bool `yaml:"affinity"`
 }
 
 // Migrate tunes `polls migrate`.
@@ -176,7 +183,7 @@ func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
 		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}, TrustedProxies: []string{}},
-		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20},
+		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20, PipelineScope: true, Affinity: true},
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},

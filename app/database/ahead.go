@@ -21,8 +21,12 @@ import (
 // before it reads what follows, and Ahead removes exactly those answers from the
 // stream pgx reads, keeping an error among them for Err. Asynchronous messages
 // (notices, parameter changes, notifications) pass through to pgx.
+//
+// A pool opened with Options.PipelineScope off holds nothing: Hold refuses,
+// and its transactions send their opening statements as an ordinary query.
 type Ahead struct {
 	net.Conn
+	holds bool // this pool's connections hold statements (database.pipeline_scope)
 
 	mu   sync.Mutex
 	held []byte // the Query message not yet sent
@@ -35,9 +39,12 @@ type Ahead struct {
 	in framer // only Read touches it; pgconn never reads from two goroutines at once
 }
 
-// wrapAhead is pgconn's AfterNetConnect hook.
-func wrapAhead(_ context.Context, _ *pgconn.Config, c net.Conn) (net.Conn, error) {
-	return &Ahead{Conn: c}, nil
+// wrapAhead returns pgconn's AfterNetConnect hook for a pool that holds
+// statements or not.
+func wrapAhead(holds bool) func(context.Context, *pgconn.Config, net.Conn) (net.Conn, error) {
+	return func(_ context.Context, _ *pgconn.Config, c net.Conn) (net.Conn, error) {
+		return &Ahead{Conn: c, holds: holds}, nil
+	}
 }
 
 // AheadOf returns the Ahead of a driver connection (what sql.Conn.Raw hands
@@ -51,20 +58,35 @@ func AheadOf(driverConn any) *Ahead {
 	return a
 }
 
-// Hold keeps statements (simple-protocol text, any number separated by ';') to
-// be sent in front of the next message. Their results are not returned; if
-// they fail, PostgreSQL aborts the transaction they opened, the next query
-// fails with "current transaction is aborted", and Err says why.
-func (a *Ahead) Hold(statements string) {
-	msg := make([]byte, 0, 6+len(statements))
+// Hold keeps statements to be sent in front of the next message, as one
+// simple-protocol Query. Their results are not returned (Statement allows only
+// statements without rows); if they fail, PostgreSQL aborts the transaction
+// they opened, the next query fails with "current transaction is aborted",
+// and Err says why. It returns false, holding nothing, when the pool holds
+// no statements (database.pipeline_scope off): the caller sends them itself.
+func (a *Ahead) Hold(statements Statements) bool {
+	if !a.holds {
+		return false
+	}
+	n := 6
+	for _, st := range statements {
+		n += len(st.sql) + 2
+	}
+	msg := make([]byte, 0, n)
 	msg = append(msg, 'Q', 0, 0, 0, 0)
-	msg = append(msg, statements...)
+	for i, st := range statements { // as Statements.SQL, without building the string
+		if i > 0 {
+			msg = append(msg, "; "...)
+		}
+		msg = append(msg, st.sql...)
+	}
 	msg = append(msg, 0)
 	putLength(msg)
 	a.mu.Lock()
 	a.held = msg
 	a.err = nil
 	a.mu.Unlock()
+	return true
 }
 
 // Drop forgets held statements that have not been sent, and reports whether

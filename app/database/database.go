@@ -22,17 +22,42 @@ type DB struct {
 	URL  string   // where it connects; migrations and LISTEN open their own connections to it
 	SQL  *sql.DB  // the pool
 	Gorm *gorm.DB // GORM over the same pool; unscoped: tenant code gets a scoped one per request
+	// Affinity hands tenant requests their connections from SQL, preferring
+	// one that last served the same schema; nil when Options.Affinity is off.
+	Affinity *Affinity
 }
 
-// Open connects to url, checks the server answers, and sizes the pool. Queries
-// go as pgx's cached prepared statements unless url chooses a
-// default_query_exec_mode itself (execmode.go says why).
+// Options are the pool's settings (config.yaml's database section).
+type Options struct {
+	MaxConns int // most connections open at once, whoever uses them
+	// PipelineScope lets a tenant transaction's BEGIN and SET LOCALs travel
+	// in front of its first query (Ahead) instead of costing a round trip
+	// of their own (database.pipeline_scope).
+	PipelineScope bool
+	// Affinity makes tenant requests prefer a connection that last served
+	// their schema, so PostgreSQL reuses its plans (database.affinity).
+	Affinity bool
+}
+
+// Defaults are the options of config.yaml's defaults for a pool of maxConns.
+func Defaults(maxConns int) Options {
+	return Options{MaxConns: maxConns, PipelineScope: true, Affinity: true}
+}
+
+// Open connects to url with Defaults(maxConns); see OpenWith.
 func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
+	return OpenWith(ctx, url, Defaults(maxConns))
+}
+
+// OpenWith connects to url, checks the server answers, and sizes the pool.
+// Queries go as pgx's cached prepared statements unless url chooses a
+// default_query_exec_mode itself (execmode.go says why).
+func OpenWith(ctx context.Context, url string, o Options) (*DB, error) {
 	cfg, err := ParseConfig(url)
 	if err != nil {
 		return nil, err
 	}
-	return OpenConfig(ctx, url, cfg, maxConns)
+	return OpenConfig(ctx, url, cfg, o)
 }
 
 // ParseConfig is the pgx configuration Open uses for url: polls' query mode
@@ -51,22 +76,24 @@ func ParseConfig(url string) (*pgx.ConnConfig, error) {
 // OpenConfig is Open with a pgx configuration the caller has adjusted (the
 // benchmarks wrap the network connection, for instance); url is kept for
 // the connections that migrations and LISTEN open themselves. Every
-// connection of the pool can hold statements back for its next query (Ahead).
-func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, maxConns int) (*DB, error) {
+// connection of the pool is wrapped in an Ahead, which holds statements back
+// for its next query when o.PipelineScope is on.
+func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, o Options) (*DB, error) {
+	wrap := wrapAhead(o.PipelineScope)
 	if prev := cfg.AfterNetConnect; prev != nil {
 		cfg.AfterNetConnect = func(ctx context.Context, pc *pgconn.Config, c net.Conn) (net.Conn, error) {
 			c, err := prev(ctx, pc, c)
 			if err != nil {
 				return nil, err
 			}
-			return wrapAhead(ctx, pc, c)
+			return wrap(ctx, pc, c)
 		}
 	} else {
-		cfg.AfterNetConnect = wrapAhead
+		cfg.AfterNetConnect = wrap
 	}
 	sqlDB := stdlib.OpenDB(*cfg)
-	sqlDB.SetMaxOpenConns(maxConns)
-	sqlDB.SetMaxIdleConns(maxConns)
+	sqlDB.SetMaxOpenConns(o.MaxConns)
+	sqlDB.SetMaxIdleConns(o.MaxConns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -88,8 +115,17 @@ func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, maxConns i
 		sqlDB.Close()
 		return nil, fmt.Errorf("open gorm: %w", err)
 	}
-	return &DB{URL: url, SQL: sqlDB, Gorm: gdb}, nil
+	db := &DB{URL: url, SQL: sqlDB, Gorm: gdb}
+	if o.Affinity {
+		db.Affinity = NewAffinity(sqlDB, ParkLimit)
+	}
+	return db, nil
 }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.SQL.Close() }
+// Close closes the pool, first giving back the connections Affinity keeps.
+func (db *DB) Close() error {
+	if db.Affinity != nil {
+		db.Affinity.Close()
+	}
+	return db.SQL.Close()
+}

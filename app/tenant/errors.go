@@ -95,6 +95,9 @@ func (e *ScopeError) Unwrap() error { return e.Err }
 // its schema (3F000) or tables (42P01) gone. Resolver.Recheck then tells
 // whether it is gone.
 func MaybeGone(err error) bool {
+	if err == nil { // every request asks: errors.As would cost two allocations
+		return false
+	}
 	var scopeErr *ScopeError
 	if errors.As(err, &scopeErr) {
 		return true

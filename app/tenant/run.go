@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -27,6 +28,12 @@ type Runner struct {
 	Timeout time.Duration
 	// Shares caps the connections one tenant holds; nil means no cap.
 	Shares *Shares
+	// Affinity hands each transaction a connection that last served its
+	// schema when one is idle (database.affinity); nil takes any from SQL.
+	Affinity *database.Affinity
+
+	limitsOnce sync.Once
+	limits     database.Statements // Timeout's SET LOCALs, made once
 }
 
 // Work is one unit of work on a handle scoped to its tenant. It is committed
@@ -53,7 +60,8 @@ const maxAttempts = 5
 // every query). idempotent says work may be run again on a fresh connection
 // when its first one was found dead.
 func (r *Runner) Run(ctx context.Context, site Site, idempotent bool, work Work) error {
-	scope := Scope{Schema: site.Schema, Timeout: r.Timeout}
+	r.limitsOnce.Do(func() { r.limits = timeLimits(r.Timeout) })
+	scope := Scope{Schema: site.Schema, Timeout: r.Timeout, limits: r.limits}
 	if r.Isolation != IsolationSearchPath {
 		scope.Role = site.Role
 	}
@@ -80,6 +88,7 @@ func (r *Runner) Run(ctx context.Context, site Site, idempotent bool, work Work)
 // runOnce runs work once in a new transaction.
 func (r *Runner) runOnce(ctx context.Context, scope Scope, gate Gate, work Work) error {
 	tx := Open(r.SQL, scope, gate)
+	tx.affinity = r.Affinity
 	defer tx.Rollback()
 	err := work(tx.Gorm(ctx, r.Gorm), tx.Checkpoint)
 	// The transaction's own failures explain the work's: a connection not

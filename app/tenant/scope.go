@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 
@@ -25,14 +25,24 @@ import (
 type Tx struct {
 	db      *sql.DB
 	scope   Scope
-	opening string // BEGIN and the SET LOCALs, held in front of the first query
-	gate    Gate   // nil: no per-tenant cap
+	opening database.Statements // BEGIN and the SET LOCALs, held in front of the first query
+	gate    Gate                // nil: no per-tenant cap
+	// openingBuf holds opening's statements inside the Tx: one allocation
+	// fewer per request.
+	openingBuf [6]database.Statement
+	// affinity hands out connections that last served this schema first;
+	// nil: straight from db.
+	affinity *database.Affinity
 
 	conn  *sql.Conn
 	ahead *database.Ahead // holds the opening statements until the first query
 	leave func()          // gives the tenant's share back; nil when none was taken
 	err   error           // why the connection could not be taken, once tried
-	done  bool
+	// pending says the opening statements are still to be sent alone, before
+	// the first query (a pool that holds none).
+	pending  bool
+	scopeErr error // the opening statements' failure, when sent alone
+	done     bool
 }
 
 // Scope says how a transaction is scoped.
@@ -45,6 +55,10 @@ type Scope struct {
 	// inside the transaction (statement_timeout, lock_timeout and
 	// idle_in_transaction_session_timeout, set locally); 0 keeps the server's.
 	Timeout time.Duration
+
+	// limits are Timeout's three SET LOCALs made once by a Runner for all
+	// its transactions; nil: made from Timeout for this one.
+	limits database.Statements
 }
 
 // Gate hands out a tenant's share of the pool: Enter waits (within ctx) for a
@@ -64,7 +78,7 @@ func Begin(ctx context.Context, db *sql.DB, schema string) (*Tx, error) {
 // straight away. Requests use Open, which waits for the first query.
 func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) {
 	tx := Open(db, Scope{Schema: schema, Role: role}, nil)
-	if _, err := tx.connection(ctx); err != nil {
+	if _, err := tx.acquire(ctx); err != nil {
 		tx.Rollback()
 		return nil, err
 	}
@@ -74,23 +88,59 @@ func BeginAs(ctx context.Context, db *sql.DB, schema, role string) (*Tx, error) 
 // Open prepares a transaction scoped by s; the connection is taken (after a
 // turn from gate, if not nil) by the first query. The opening statements cost
 // no round trip of their own: they travel in front of that first query
-// (database.Ahead), and work that sends no query sends nothing at all.
-// Identifiers were validated when the tenant was created and are quoted here.
+// (database.Ahead), and work that sends no query sends nothing at all. In a
+// pool opened with database.Options.PipelineScope off they are sent alone,
+// as an ordinary statement, just before the first query.
 func Open(db *sql.DB, s Scope, gate Gate) *Tx {
-	q := "BEGIN; SET LOCAL search_path TO " + pgx.Identifier{s.Schema}.Sanitize()
-	if s.Role != "" {
-		q += "; SET LOCAL ROLE " + pgx.Identifier{s.Role}.Sanitize()
-	}
-	if ms := s.Timeout.Milliseconds(); ms > 0 {
-		q += fmt.Sprintf("; SET LOCAL statement_timeout = %d; SET LOCAL lock_timeout = %d; SET LOCAL idle_in_transaction_session_timeout = %d", ms, ms, ms)
-	}
-	return &Tx{db: db, scope: s, opening: q, gate: gate}
+	t := &Tx{db: db, scope: s, gate: gate}
+	t.opening = s.appendOpening(t.openingBuf[:0])
+	return t
 }
 
-// connection returns the transaction's connection, taking it on first use:
-// the tenant's turn first, then a connection from the pool, both within ctx
-// and the scope's Timeout.
+// appendOpening appends BEGIN and the SET LOCALs that scope a transaction to
+// q (the database package quotes every name and value): six at most.
+func (s Scope) appendOpening(q database.Statements) database.Statements {
+	q = append(q, database.Begin(), database.SetLocalSearchPath(s.Schema))
+	if s.Role != "" {
+		q = append(q, database.SetLocalRole(s.Role))
+	}
+	if s.Timeout > 0 {
+		limits := s.limits
+		if limits == nil {
+			limits = timeLimits(s.Timeout)
+		}
+		q = append(q, limits...)
+	}
+	return q
+}
+
+// timeLimits are the SET LOCALs bounding every statement, lock wait and idle
+// moment of a transaction to d.
+func timeLimits(d time.Duration) database.Statements {
+	return database.Statements{database.SetLocalStatementTimeout(d), database.SetLocalLockTimeout(d),
+		database.SetLocalIdleTimeout(d)}
+}
+
+// connection returns the transaction's connection for a query, taking it on
+// first use (acquire) and, in a pool that holds no statements, sending the
+// opening statements before the first query.
 func (t *Tx) connection(ctx context.Context) (*sql.Conn, error) {
+	conn, err := t.acquire(ctx)
+	if err != nil || !t.pending {
+		return conn, err
+	}
+	t.pending = false
+	if err := t.sendOpening(ctx); err != nil {
+		return nil, err
+	}
+	return conn, nil
+}
+
+// acquire takes the transaction's connection on first use: the tenant's turn
+// first, then a connection from the pool, both within ctx and the scope's
+// Timeout. The opening statements are held for the first query, or left
+// pending when the pool holds none.
+func (t *Tx) acquire(ctx context.Context) (*sql.Conn, error) {
 	if t.conn != nil || t.err != nil {
 		return t.conn, t.err
 	}
@@ -110,7 +160,7 @@ func (t *Tx) connection(ctx context.Context) (*sql.Conn, error) {
 		}
 		t.leave = leave
 	}
-	conn, err := t.db.Conn(ctx)
+	conn, err := t.take(ctx)
 	if err != nil {
 		t.err = t.waitError(ctx, err)
 		t.release()
@@ -120,15 +170,41 @@ func (t *Tx) connection(ctx context.Context) (*sql.Conn, error) {
 		t.ahead = database.AheadOf(dc)
 		return nil
 	})
+	t.conn = conn
 	if t.ahead == nil {
-		conn.Close()
 		t.err = errors.New("tenant transactions need a pool opened by database.Open")
 		t.release()
+		t.conn = nil
 		return nil, t.err
 	}
-	t.ahead.Hold(t.opening)
-	t.conn = conn
+	t.pending = !t.ahead.Hold(t.opening)
 	return conn, nil
+}
+
+// sendOpening sends the opening statements on their own (a pool that holds
+// none: database.pipeline_scope off), one round trip before the first query.
+// PostgreSQL refusing them is the transaction's ScopeErr; a connection that
+// failed is its Err, as if it could not be taken.
+func (t *Tx) sendOpening(ctx context.Context) error {
+	_, err := t.conn.ExecContext(ctx, t.opening.SQL())
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		t.scopeErr = &ScopeError{Schema: t.scope.Schema, Err: err}
+		return t.scopeErr
+	}
+	t.err = fmt.Errorf("begin tenant transaction for %s: %w", t.scope.Schema, err)
+	return t.err
+}
+
+// take takes a connection: through the affinity when there is one.
+func (t *Tx) take(ctx context.Context) (*sql.Conn, error) {
+	if t.affinity != nil {
+		return t.affinity.Take(ctx, t.scope.Schema)
+	}
+	return t.db.Conn(ctx)
 }
 
 // waitError explains a connection that could not be taken: out of time while
@@ -144,7 +220,11 @@ func (t *Tx) waitError(ctx context.Context, err error) error {
 // release closes the connection (back to the pool) and gives the tenant's
 // share back.
 func (t *Tx) release() {
-	if t.conn != nil {
+	switch {
+	case t.conn == nil:
+	case t.affinity != nil:
+		t.affinity.Put(t.conn, t.scope.Schema)
+	default:
 		t.conn.Close()
 	}
 	if t.leave != nil {
@@ -161,6 +241,9 @@ func (t *Tx) Err() error { return t.err }
 // PostgreSQL (a missing role, say): the queries after them then only say the
 // transaction is aborted, so this is the error worth reporting.
 func (t *Tx) ScopeErr() error {
+	if t.scopeErr != nil {
+		return t.scopeErr
+	}
 	if t.ahead == nil {
 		return nil
 	}
@@ -173,7 +256,7 @@ func (t *Tx) ScopeErr() error {
 // unsent reports, and forgets, opening statements that never left (or a
 // connection never taken): then the transaction does not exist on the server
 // and ending it needs no round trip.
-func (t *Tx) unsent() bool { return t.conn == nil || t.ahead.Drop() }
+func (t *Tx) unsent() bool { return t.conn == nil || t.pending || t.ahead.Drop() }
 
 // Gorm returns a GORM handle bound to this transaction.
 func (t *Tx) Gorm(ctx context.Context, base *gorm.DB) *gorm.DB {
@@ -206,7 +289,7 @@ func (t *Tx) Checkpoint(ctx context.Context) error {
 		return t.err
 	}
 	err := t.commit(ctx)
-	t.conn, t.ahead = nil, nil
+	t.conn, t.ahead, t.scopeErr, t.pending = nil, nil, nil, false
 	return err
 }
 
@@ -269,6 +352,12 @@ func (t *Tx) rollback() {
 // discard closes a connection whose state is unknown so it never returns to
 // the pool, and gives the tenant's share back.
 func (t *Tx) discard() {
+	if t.affinity != nil {
+		t.affinity.Discard(t.conn)
+		t.conn = nil
+		t.release() // the tenant's share
+		return
+	}
 	_ = t.conn.Raw(func(dc any) error {
 		_ = dc.(*stdlib.Conn).Close()
 		return nil

@@ -175,7 +175,8 @@ func newSites(d Deps, runner *tenant.Runner) *sites {
 // newRunner is the runner of request transactions: the request budget, and
 // each tenant's (and the platform's) share of the pool.
 func newRunner(d Deps) *tenant.Runner {
-	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout}
+	runner := &tenant.Runner{SQL: d.DB.SQL, Gorm: d.DB.Gorm, Isolation: d.Isolation, Timeout: d.Limits.RequestTimeout,
+		Affinity: d.DB.Affinity}
 	if d.Limits.MaxConnsPerTenant > 0 {
 		runner.Shares = tenant.NewShares(d.Limits.MaxConnsPerTenant, d.Limits.QueuePerTenant)
 	}

@@ -1,6 +1,8 @@
 // Package procstat reads CPU time from Linux's /proc, for the benchmarks: the
 // CPU a server process used, and the CPU PostgreSQL used (all its processes,
-// including backends that have exited since, which the postmaster reaped).
+// including backends that have exited since, which the postmaster reaped):
+// of one cluster (Cluster), or of every postgres process on the machine
+// (Postgres).
 package procstat
 
 import (
@@ -35,6 +37,35 @@ func Postgres() time.Duration {
 		total += st.self
 		if _, child := pg[st.ppid]; !child {
 			total += st.children // the postmaster: its reaped children
+		}
+	}
+	return total
+}
+
+// Cluster returns the CPU time used so far by the PostgreSQL cluster whose
+// data directory is dataDir: its postmaster, every process it started (the
+// backends serving the pools, and the background workers), and those that
+// have exited since. Other clusters on the machine (another benchmark's,
+// tests') are not counted. 0 if the cluster is not running.
+func Cluster(dataDir string) time.Duration {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	postmaster, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return 0
+	}
+	pm, ok := procStat(filepath.Join("/proc", strconv.Itoa(postmaster), "stat"))
+	if !ok {
+		return 0
+	}
+	total := pm.self + pm.children
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		if st, ok := procStat(p); ok && st.ppid == postmaster {
+			total += st.self
 		}
 	}
 	return total

@@ -36,6 +36,8 @@ type options struct {
 	execMode, pagesFlag    string
 	roundTrips             bool
 	noisy                  bool
+	affinity               bool // polls' database.affinity
+	pipelineScope          bool // polls' database.pipeline_scope
 }
 
 func main() {
@@ -54,6 +56,8 @@ func main() {
 	flag.BoolVar(&o.roundTrips, "roundtrips", true, "count the database round trips of one request per page")
 	flag.BoolVar(&o.noisy, "noisy", false, "instead of the pages: a quiet tenant's index alone and while another tenant or client misbehaves")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, logs)")
+	flag.BoolVar(&o.affinity, "affinity", true, "polls' database.affinity (false: any idle connection)")
+	flag.BoolVar(&o.pipelineScope, "pipeline-scope", true, "polls' database.pipeline_scope (false: BEGIN and SET LOCAL sent alone)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -158,6 +162,9 @@ func run(ctx context.Context, o options) error {
 	first, err := env.measure(ctx, fmt.Sprintf("%d tenants, load on %d", o.hosts, o.hosts), pages)
 	if err != nil {
 		return err
+	}
+	if index, ok := first["index"]; ok && index.polls.allocs >= 0 {
+		r.printf("\npolls allocations per index request: %.0f (go_memstats_mallocs_total over the index runs)\n", index.polls.allocs)
 	}
 	if o.tenants > o.hosts {
 		if err := env.manyTenants(ctx, pgURL, serveURL, pollsURL, hosts, first); err != nil {

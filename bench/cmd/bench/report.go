@@ -47,6 +47,9 @@ type summary struct {
 	firstErr string
 	// CPU per successful request: the server's own, and PostgreSQL's.
 	cpuServer, cpuPG time.Duration
+	// allocs is polls' heap allocations per request (from its metrics); 0
+	// for the baseline, -1 when they could not be read.
+	allocs float64
 }
 
 // combine adds runs up: requests over time, latencies merged (or, from wrk,
@@ -85,8 +88,8 @@ func combine(runs []load.Result, cpu cpuUse) summary {
 
 func (r *report) tableHeader(title string) {
 	r.printf("\n%s\n", title)
-	r.printf("%-8s %-9s %8s %8s %8s %6s %9s %9s  %-16s %s\n", "page", "server", "req/s", "p50", "p99", "errors",
-		"CPU/req", "PG CPU/req", "req/s per turn", "polls/baseline")
+	r.printf("%-8s %-9s %8s %8s %8s %6s %9s %10s %10s  %-16s %s\n", "page", "server", "req/s", "p50", "p99", "errors",
+		"CPU/req", "PG CPU/req", "allocs/req", "req/s per turn", "polls/baseline")
 }
 
 func (r *report) tableRow(rw row) {
@@ -102,8 +105,12 @@ func (r *report) tableRow(rw row) {
 		if s.name == "polls" {
 			ratio = fmt.Sprintf("%.2f", rw.polls.rps/rw.baseline.rps)
 		}
-		r.printf("%-8s %-9s %8.0f %8s %8s %6d %9s %9s  %-16s %s\n", rw.page, s.name, s.sum.rps, ms(s.sum.p50),
-			ms(s.sum.p99), s.sum.errors, us(s.sum.cpuServer), us(s.sum.cpuPG), strings.Join(turns, " "), ratio)
+		allocs := "-"
+		if s.name == "polls" && s.sum.allocs >= 0 {
+			allocs = fmt.Sprintf("%.0f", s.sum.allocs)
+		}
+		r.printf("%-8s %-9s %8.0f %8s %8s %6d %9s %10s %10s  %-16s %s\n", rw.page, s.name, s.sum.rps, ms(s.sum.p50),
+			ms(s.sum.p99), s.sum.errors, us(s.sum.cpuServer), us(s.sum.cpuPG), allocs, strings.Join(turns, " "), ratio)
 		if s.sum.firstErr != "" {
 			r.printf("         first error: %s\n", s.sum.firstErr)
 		}

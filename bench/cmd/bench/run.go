@@ -20,7 +20,11 @@ type benchEnv struct {
 	polls, baseline       *server
 	pollsURL, baseURL     string
 	sessionURL            string // polls' database.session_url, when its pool goes through PgBouncer
+	metricsAddr           string // polls' /metrics, read for its allocations
 }
+
+// pgData is the benchmark's PostgreSQL data directory, whose cluster's CPU is counted.
+func (e *benchEnv) pgData() string { return filepath.Join(e.dir, "pgdata") }
 
 func (e *benchEnv) startServers(ctx context.Context, pollsURL, baselineURL string) error {
 	e.pollsURL, e.baseURL = pollsURL, baselineURL
@@ -39,8 +43,15 @@ func (e *benchEnv) startPolls(ctx context.Context) error {
 	if e.sessionURL != "" {
 		env = append(env, "POLLS_DATABASE_SESSION_URL="+e.sessionURL)
 	}
+	if e.metricsAddr, err = proc.FreeAddr(); err != nil {
+		return err
+	}
+	cfg, err := serveConfig(e.dir, e.metricsAddr, e.o)
+	if err != nil {
+		return err
+	}
 	e.polls, err = startServer(ctx, "polls", e.pollsBin, e.dir, addr, filepath.Join(e.dir, "polls.log"),
-		env, "serve", "--addr", addr)
+		env, "serve", "--config", cfg, "--addr", addr)
 	return err
 }
 
@@ -107,14 +118,22 @@ func (e *benchEnv) measure(ctx context.Context, title string, pages []page) (map
 		}
 		var runs [2][]load.Result
 		var cpu [2]cpuUse
+		allocs := int64(0) // polls' heap allocations during its runs
 		for range e.o.rounds {
 			for i, s := range servers {
-				before := cpuNow(s.proc.Pid())
+				before, mBefore := cpuNow(s.proc.Pid(), e.pgData()), mallocs(e.metricsAddr)
 				res, err := e.load(ctx, s, p, e.o.duration)
 				if err != nil {
 					return nil, fmt.Errorf("%s %s: %w", s.name, p.name, err)
 				}
-				used := cpuNow(s.proc.Pid()).sub(before)
+				used := cpuNow(s.proc.Pid(), e.pgData()).sub(before)
+				if s == e.polls {
+					if m := mallocs(e.metricsAddr); m >= 0 && mBefore >= 0 && allocs >= 0 {
+						allocs += m - mBefore
+					} else {
+						allocs = -1
+					}
+				}
 				cpu[i].server += used.server
 				cpu[i].postgres += used.postgres
 				runs[i] = append(runs[i], res)
@@ -124,10 +143,23 @@ func (e *benchEnv) measure(ctx context.Context, title string, pages []page) (map
 			}
 		}
 		rw := row{page: p.name, polls: combine(runs[0], cpu[0]), baseline: combine(runs[1], cpu[1])}
+		rw.polls.allocs = allocsPerRequest(allocs, runs[0])
 		rows[p.name] = rw
 		e.r.tableRow(rw)
 	}
 	return rows, nil
+}
+
+// allocsPerRequest divides allocations over the requests of runs; -1 when unknown.
+func allocsPerRequest(allocs int64, runs []load.Result) float64 {
+	n := 0
+	for _, r := range runs {
+		n += r.Requests
+	}
+	if allocs < 0 || n == 0 {
+		return -1
+	}
+	return float64(allocs) / float64(n)
 }
 
 func (e *benchEnv) load(ctx context.Context, s *server, p page, d time.Duration) (load.Result, error) {

@@ -1,0 +1,287 @@
+package tenant_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"polls/app/apptest"
+	"polls/app/database"
+	"polls/app/tenant"
+)
+
+// affinityPool opens a pool of maxConns connections without an Affinity of
+// its own, named so that pg_stat_activity tells its backends apart.
+func affinityPool(t *testing.T, maxConns int) (*database.DB, string) {
+	t.Helper()
+	app := "affinity_" + apptest.RandomName(8)
+	o := database.Defaults(maxConns)
+	o.Affinity = false
+	db, err := database.OpenWith(context.Background(), apptest.URL(t)+"&application_name="+app, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, app
+}
+
+// affinityRunner runs work on db's pool through aff (nil: affinity off), as
+// serve's runner does, with the tenants' roles.
+func affinityRunner(db *database.DB, aff *database.Affinity, shares *tenant.Shares) *tenant.Runner {
+	return &tenant.Runner{SQL: db.SQL, Gorm: db.Gorm, Timeout: 10 * time.Second, Affinity: aff, Shares: shares}
+}
+
+// newAffinity keeps connections parked for a minute, not ParkLimit's
+// second: a slow machine must not give one back to the pool between two
+// steps of a test. Close gives them back at the end.
+func newAffinity(t *testing.T, db *database.DB) *database.Affinity {
+	aff := database.NewAffinity(db.SQL, time.Minute)
+	t.Cleanup(aff.Close)
+	return aff
+}
+
+func siteOf(tn apptest.Tenant) tenant.Site { return tenant.Site{Schema: tn.Schema, Role: tn.Role} }
+
+// backend returns the pid of the PostgreSQL backend serving a unit of work
+// of site, through its scoped handle.
+func backend(t *testing.T, r *tenant.Runner, site tenant.Site) int {
+	t.Helper()
+	var pid int
+	err := r.Run(context.Background(), site, true, func(g *gorm.DB, _ func(context.Context) error) error {
+		return g.Raw("SELECT pg_backend_pid()").Scan(&pid).Error
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+// held is a unit of work in progress, holding its connection until released.
+type held struct {
+	pid     int
+	release chan struct{}
+	done    chan error
+}
+
+// hold starts a unit of work of site that takes a connection, reports its
+// backend, and keeps it until release is closed.
+func hold(t *testing.T, r *tenant.Runner, site tenant.Site) *held {
+	t.Helper()
+	h := &held{release: make(chan struct{}), done: make(chan error, 1)}
+	pids := make(chan int, 1)
+	go func() {
+		h.done <- r.Run(context.Background(), site, true, func(g *gorm.DB, _ func(context.Context) error) error {
+			var pid int
+			if err := g.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+				return err
+			}
+			pids <- pid
+			<-h.release
+			return nil
+		})
+	}()
+	select {
+	case h.pid = <-pids:
+	case err := <-h.done:
+		t.Fatalf("the held work ended early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no connection for the work in 10s")
+	}
+	return h
+}
+
+// finish releases the work and waits for its commit.
+func (h *held) finish(t *testing.T) {
+	t.Helper()
+	close(h.release)
+	if err := <-h.done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAffinityGivesATenantTheConnectionItUsedLast(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	for _, on := range []bool{true, false} {
+		db, _ := affinityPool(t, 4)
+		var aff *database.Affinity
+		if on {
+			aff = newAffinity(t, db)
+		}
+		r := affinityRunner(db, aff, nil)
+		// Both tenants hold a connection at once; a's is given back first,
+		// b's last.
+		ha, hb := hold(t, r, siteOf(a)), hold(t, r, siteOf(b))
+		ha.finish(t)
+		hb.finish(t)
+		again := backend(t, r, siteOf(a))
+		if on {
+			if again != ha.pid {
+				t.Errorf("affinity on: a's next unit of work ran on backend %d, want %d, the one a used last (b's was %d)", again, ha.pid, hb.pid)
+			}
+			if s, parked := aff.Stats(); s.Hits != 1 || parked != 2 {
+				t.Errorf("affinity on: %+v with %d parked, want 1 hit and both connections parked", s, parked)
+			}
+			continue
+		}
+		// database/sql hands out the connection given back last: b's.
+		if again != hb.pid {
+			t.Errorf("affinity off: a's next unit of work ran on backend %d, want %d, the pool's last returned", again, hb.pid)
+		}
+		if n := db.SQL.Stats().InUse; n != 0 {
+			t.Errorf("affinity off: %d connections still checked out of the pool, want none kept", n)
+		}
+	}
+}
+
+func TestAffinitySpillsToAnIdleConnectionOfAnotherTenant(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 4)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	ha, hb := hold(t, r, siteOf(a)), hold(t, r, siteOf(b))
+	hb.finish(t) // parked for b; a's own stays busy
+	spilled := backend(t, r, siteOf(a))
+	ha.finish(t)
+	if spilled != hb.pid {
+		t.Errorf("with a's connection busy, a's work ran on backend %d, want %d, b's idle one", spilled, hb.pid)
+	}
+	if n := db.SQL.Stats().OpenConnections; n != 2 {
+		t.Errorf("%d connections open, want 2: no new one while one was idle", n)
+	}
+	if s, _ := aff.Stats(); s.Spills != 1 {
+		t.Errorf("stats %+v, want one spill", s)
+	}
+}
+
+func TestAffinityStaysWithinMaxConnsAndLeavesTheOthersAConnection(t *testing.T) {
+	const maxConns = 3
+	tenants := []apptest.Tenant{apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t)}
+	db, app := affinityPool(t, maxConns)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	ctx := context.Background()
+
+	var mu sync.Mutex
+	most, pids := 0, map[int]bool{}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 15 {
+				site := siteOf(tenants[(w+i)%len(tenants)])
+				err := r.Run(ctx, site, true, func(g *gorm.DB, _ func(context.Context) error) error {
+					var got struct{ Pid, Backends int }
+					if err := g.Raw(`SELECT pg_backend_pid() AS pid, (SELECT count(*) FROM pg_stat_activity WHERE application_name = ?) AS backends`, app).
+						Scan(&got).Error; err != nil {
+						return err
+					}
+					mu.Lock()
+					most, pids[got.Pid] = max(most, got.Backends), true
+					mu.Unlock()
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	// Meanwhile the pool's other users (the registry, the commands) get
+	// their turn: the affinity never keeps every connection.
+	for range 20 {
+		outside, cancel := context.WithTimeout(ctx, 5*time.Second)
+		var one int
+		err := db.SQL.QueryRowContext(outside, "SELECT 1").Scan(&one)
+		cancel()
+		if err != nil {
+			t.Fatalf("a query outside tenant work waited in vain: %v", err)
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if most > maxConns || len(pids) > maxConns {
+		t.Errorf("saw %d backends at once and %d in all, want at most max_conns %d", most, len(pids), maxConns)
+	}
+	// With work always waiting for a connection, each one went back to the
+	// pool's queue (where the registry waits too) rather than being parked.
+	if s, parked := aff.Stats(); parked > maxConns-1 {
+		t.Errorf("stats %+v with %d parked: want at most %d parked (one left to the pool)", s, parked, maxConns-1)
+	}
+}
+
+func TestAffinityGivesBackWhenThePoolsOtherUsersWait(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 2)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	ha, hb := hold(t, r, siteOf(a)), hold(t, r, siteOf(b)) // every connection the pool may open
+	outside := make(chan error, 1)
+	go func() {
+		var one int
+		outside <- db.SQL.QueryRowContext(context.Background(), "SELECT 1").Scan(&one)
+	}()
+	ha.finish(t) // parking it would leave the waiting query nothing
+	select {
+	case err := <-outside:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a query outside tenant work still waits after a tenant's connection came free")
+	}
+	hb.finish(t)
+	if _, parked := aff.Stats(); parked != 1 {
+		t.Errorf("%d connections parked, want 1: with two in the pool one stays with its other users", parked)
+	}
+	aff.Close()
+	if n := db.SQL.Stats().InUse; n != 0 {
+		t.Errorf("after Close %d connections are still checked out, want every parked one given back", n)
+	}
+}
+
+func TestAffinityKeepsAHotTenantToItsShare(t *testing.T) {
+	hot, quiet := apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 4)
+	aff := newAffinity(t, db)
+	shares := tenant.NewShares(2, 0)
+	r := affinityRunner(db, aff, shares)
+
+	h1, h2 := hold(t, r, siteOf(hot)), hold(t, r, siteOf(hot))
+	err := r.Run(context.Background(), siteOf(hot), true, func(g *gorm.DB, _ func(context.Context) error) error {
+		if err := g.Exec("SELECT 1").Error; err != nil {
+			return err
+		}
+		t.Error("a third unit of work of the hot tenant ran past its share of 2")
+		return nil
+	})
+	var busy *tenant.BusyError
+	if !errors.As(err, &busy) {
+		t.Fatalf("the hot tenant's third unit of work: %v, want a *tenant.BusyError", err)
+	}
+	q1, q2 := hold(t, r, siteOf(quiet)), hold(t, r, siteOf(quiet)) // the rest of the pool
+	q1.finish(t)
+	q2.finish(t)
+	h1.finish(t)
+	h2.finish(t)
+	// The hot tenant's idle connections are anybody's: the quiet tenant's
+	// work runs on the connections already open.
+	before := db.SQL.Stats().OpenConnections
+	q := []*held{hold(t, r, siteOf(quiet))}
+	q = append(q, hold(t, r, siteOf(quiet)))
+	for _, h := range q {
+		h.finish(t)
+	}
+	if after := db.SQL.Stats().OpenConnections; after != before {
+		t.Errorf("%d connections open after the quiet tenant's work, %d before: want the idle ones reused", after, before)
+	}
+}
