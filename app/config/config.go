@@ -189,8 +189,7 @@ func Default() Config {
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},
-		Tenancy:  Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost",
-			SignupRate: 10, TrialDays: 14, UnknownHost: UnknownHostNotFound},
+		Tenancy:  Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost", SignupRate: 10, TrialDays: 14, UnknownHost: UnknownHostNotFound},
 	}
 }
 
