@@ -48,10 +48,12 @@ var reservedSubdomains = map[string]bool{
 // by a tenant is found only when the tenant is created (tenant.ExistsError),
 // and gets the same msgSubdomainTaken as a reserved name.
 func subdomainProblem(sub string) string {
-	if !subdomainShape(sub) || tenant.ValidateSchema(schemaFor(sub)) != nil {
+	switch {
+	case !subdomainShape(sub):
 		return msgSubdomainRules
-	}
-	if reservedSubdomain(sub) {
+	case reservedSubdomain(sub):
+		return msgSubdomainTaken
+	case tenant.ValidateSchema(schemaFor(sub)) != nil: // reserved by PostgreSQL or polls
 		return msgSubdomainTaken
 	}
 	return ""
