@@ -37,6 +37,11 @@ type Deps struct {
 	// SignupRate is the sign-up attempts one client address may make per
 	// hour (tenancy.signup_rate); 0: no limit.
 	SignupRate int
+	// FormPolicy is the Content-Security-Policy of the pages that hold the
+	// sign-up form: the site's own, with form-action also allowing the
+	// main domain's subdomains, where a sign-up is redirected. Empty: the
+	// site's own, which makes browsers stop at that redirect.
+	FormPolicy string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -62,7 +67,17 @@ func New(d Deps) *Handler {
 // Register mounts the public site's pages on g, the group behind the
 // platform lifecycle.
 func (h *Handler) Register(g *echo.Group) {
-	g.Match([]string{http.MethodGet, http.MethodHead}, pathLanding, webctx.Handle(h.landing))
-	g.POST(pathSignup, webctx.Handle(h.signup))
+	g.Match([]string{http.MethodGet, http.MethodHead}, pathLanding, webctx.Handle(h.landing), h.formPolicy)
+	g.POST(pathSignup, webctx.Handle(h.signup), h.formPolicy)
 	g.GET(pathSignup, func(c echo.Context) error { return c.Redirect(http.StatusFound, pathLanding+"#signup") })
+}
+
+// formPolicy sets Deps.FormPolicy on the pages that hold the form.
+func (h *Handler) formPolicy(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if h.d.FormPolicy != "" {
+			c.Response().Header().Set("Content-Security-Policy", h.d.FormPolicy)
+		}
+		return next(c)
+	}
 }

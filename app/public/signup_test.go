@@ -23,8 +23,12 @@ func TestSignupLandsLoggedInOnTheNewSite(t *testing.T) {
 		!strings.Contains(body, ".localhost") || strings.Contains(body, `href="/polls/"`) {
 		t.Fatalf("landing page: got %d, want the presentation, the features and the form, no link to /polls/:\n%s", status, body)
 	}
+	resp, _ := apptest.Do(t, c, apptest.NewRequest(t, http.MethodGet, mainHost, "/", nil))
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' *.localhost:*") {
+		t.Errorf("the landing page's policy %q stops the browser at the redirect to the new site", csp)
+	}
 	sub := newSubdomain(t)
-	resp, body := postSignup(t, c, validForm(sub))
+	resp, body = postSignup(t, c, validForm(sub))
 	loc := resp.Header.Get("Location")
 	prefix := "http://" + sub + ".localhost:8080/admin/handoff/?token="
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, prefix) {

@@ -120,7 +120,7 @@ func New(d Deps) http.Handler {
 	p := newEcho(d, publicAccess)
 	main := p.Group("", newPlatform(d, runner).handle)
 	registerPublicRoutes(main, public.New(public.Deps{Provisioner: d.Provisioner, Hasher: d.Hasher, MainDomain: d.MainDomain,
-		TrialDays: d.Signup.TrialDays, SignupRate: d.Signup.RatePerHour}))
+		TrialDays: d.Signup.TrialDays, SignupRate: d.Signup.RatePerHour, FormPolicy: signupPolicy(d.MainDomain)}))
 	main.RouteNotFound("/*", appendSlash(p))
 	answerWrongMethods(p)
 	publicAccess.pages.learn(p.Routes())
