@@ -32,3 +32,21 @@ func TestTenantsCannotTakeTheMainDomain(t *testing.T) {
 		t.Fatalf("the main domain is in the registry %d times (%v), want none", n, err)
 	}
 }
+
+// polls demo says where the public site and its sign-up are.
+func TestDemoPrintsTheLandingPage(t *testing.T) {
+	t.Cleanup(func() {
+		for _, s := range []string{"client1", "client2"} {
+			db := apptest.DB(t).SQL
+			var role string
+			_ = db.QueryRow(`SELECT COALESCE(role_name, '') FROM public.tenants WHERE schema_name = $1`, s).Scan(&role)
+			_, _ = db.Exec(`DROP SCHEMA IF EXISTS ` + s + ` CASCADE`)
+			_, _ = db.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, s)
+			apptest.DropRole(t, db, role)
+		}
+	})
+	out, code := run(t, nil, "demo", "--no-serve", "--addr", "127.0.0.1:8089")
+	if code != 0 || !strings.Contains(out, "public site and sign-up: http://localhost:8089/") {
+		t.Fatalf("demo --no-serve: exit %d, want the landing page's address:\n%s", code, out)
+	}
+}

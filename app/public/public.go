@@ -24,10 +24,11 @@ const (
 
 // Deps is what the public site needs, built by `polls serve`.
 type Deps struct {
-	// Provisioner creates the tenants, the same code path as createtenant.
+	// Provisioner creates the tenants, the same code path as createtenant
+	// (required).
 	Provisioner *tenant.Provisioner
 	// Hasher hashes the new superuser's password, within the process's
-	// bound on concurrent hashes (auth.hash_concurrency).
+	// bound on concurrent hashes (auth.hash_concurrency); required.
 	Hasher *auth.Hasher
 	// MainDomain is tenancy.main_domain: a tenant signing up is served on
 	// SUBDOMAIN.MainDomain.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -106,6 +107,10 @@ func New(d Deps) http.Handler {
 	throttle := d.Throttle
 	if throttle == nil {
 		throttle = auth.NewThrottle()
+	}
+	// One hasher for the process: the admins' logins and sign-up share its slots.
+	if d.Hasher == nil {
+		d.Hasher = auth.NewHasher(runtime.NumCPU())
 	}
 	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle, Hasher: d.Hasher})
 	registerRoutes(site, adm)
