@@ -81,3 +81,48 @@ func TestHandoffExpires(t *testing.T) {
 		}
 	}
 }
+
+// Two browsers racing with one handoff token: exactly one is logged in.
+func TestHandoffIsTakenOnceEvenRaced(t *testing.T) {
+	srv := newSignupServer(t)
+	sub := newSubdomain(t)
+	path := signUp(t, srv, sub)
+	const n = 4
+	type answer struct {
+		status   int
+		location string
+		err      error
+	}
+	answers := make(chan answer, n)
+	start := make(chan struct{})
+	for range n {
+		c := srv.Client(t)
+		req := apptest.NewRequest(t, http.MethodGet, sub+".localhost:8080", path, nil)
+		go func() { // no t.Fatal off the test's goroutine: the answer is judged below
+			<-start
+			resp, err := c.Do(req)
+			if err != nil {
+				answers <- answer{err: err}
+				return
+			}
+			resp.Body.Close()
+			answers <- answer{status: resp.StatusCode, location: resp.Header.Get("Location")}
+		}()
+	}
+	close(start)
+	logins := 0
+	for range n {
+		a := <-answers
+		switch {
+		case a.err != nil:
+			t.Fatal(a.err)
+		case a.status == http.StatusSeeOther && a.location == "/admin/":
+			logins++
+		case a.status != http.StatusOK:
+			t.Errorf("a racing use: got %d to %q, want the login or the refusal", a.status, a.location)
+		}
+	}
+	if logins != 1 {
+		t.Fatalf("%d of %d racing uses of one handoff token logged in, want 1", logins, n)
+	}
+}

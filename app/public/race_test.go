@@ -1,6 +1,7 @@
 package public_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -16,32 +17,40 @@ func TestConcurrentSignupsForOneSubdomain(t *testing.T) {
 	srv := newSignupServer(t)
 	sub := newSubdomain(t)
 	const n = 4
-	clients := make([]*http.Client, n)
-	for i := range clients {
-		clients[i] = srv.Client(t)
-		apptest.CSRF(t, clients[i], mainHost, "/")
-	}
 	type result struct {
 		status int
 		body   string
+		err    error
 	}
 	results := make([]result, n)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
-	for i := range clients {
+	for i := range results {
+		c := srv.Client(t)
+		form := validForm(sub)
+		form.Set("csrfmiddlewaretoken", apptest.CSRF(t, c, mainHost, "/"))
+		req := apptest.NewRequest(t, http.MethodPost, mainHost, "/signup/", form)
 		wg.Add(1)
-		go func(i int) {
+		go func() { // no t.Fatal off the test's goroutine: the results are judged below
 			defer wg.Done()
 			<-start
-			resp, body := postSignup(t, clients[i], validForm(sub))
-			results[i] = result{resp.StatusCode, body}
-		}(i)
+			resp, err := c.Do(req)
+			if err != nil {
+				results[i] = result{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			results[i] = result{resp.StatusCode, string(b), err}
+		}()
 	}
 	close(start)
 	wg.Wait()
 	won := 0
 	for i, r := range results {
 		switch {
+		case r.err != nil:
+			t.Fatalf("sign-up %d: %v", i, r.err)
 		case r.status == http.StatusSeeOther:
 			won++
 		case r.status == http.StatusOK && strings.Contains(r.body, msgTaken):
