@@ -7,5 +7,5 @@ import "embed"
 // FS is the static files, rooted so that polls/style.css is served as
 // /static/polls/style.css.
 //
-//go:embed polls admin
+//go:embed polls admin public
 var FS embed.FS

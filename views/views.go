@@ -32,7 +32,8 @@ type Set struct {
 }
 
 // Parse parses every page under pages/ with its layout: pages/admin/* use
-// layouts/admin.html, everything else layouts/base.html.
+// layouts/admin.html, pages/public/* (the main domain's own site)
+// layouts/public.html, everything else layouts/base.html.
 func Parse() (*Set, error) {
 	s := &Set{pages: map[string]*template.Template{}}
 	err := fs.WalkDir(files, "pages", func(p string, d fs.DirEntry, err error) error {
@@ -41,8 +42,11 @@ func Parse() (*Set, error) {
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")
 		layout := "layouts/base.html"
-		if strings.HasPrefix(name, "admin/") {
+		switch {
+		case strings.HasPrefix(name, "admin/"):
 			layout = "layouts/admin.html"
+		case strings.HasPrefix(name, "public/"):
+			layout = "layouts/public.html"
 		}
 		t, err := template.New(path.Base(layout)).Funcs(funcs).ParseFS(files, layout, p)
 		if err != nil {

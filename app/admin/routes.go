@@ -23,6 +23,7 @@ func (h *Handler) Mount(site *echo.Group) {
 	g.GET(rel(pathLogin), webctx.Handle(h.loginForm), open...)
 	g.POST(rel(pathLogin), webctx.Handle(h.login), open...)
 	g.POST(rel(pathLogout), webctx.Handle(h.logout), open...)
+	g.GET(rel(pathHandoff), webctx.Handle(h.handoff), open...)
 	g.GET(rel(pathPasswordChange), webctx.Handle(h.passwordChangeForm), staff...)
 	g.POST(rel(pathPasswordChange), webctx.Handle(h.passwordChange), staff...)
 	g.GET(rel(pathPasswordDone), webctx.Handle(h.passwordChangeDone), staff...)

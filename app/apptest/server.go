@@ -122,6 +122,7 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 		Throttle: opts.Throttle, Hasher: hasher, Ready: probe.Check, RequestLog: cfg.RequestLog(),
 		TenantVersion: needs, MainDomain: cfg.Tenancy.MainDomain,
 		Provisioner: &tenant.Provisioner{SQL: home.SQL, URL: home.URL, Isolation: opts.Isolation, Roles: Roles(t)},
+		Signup:      web.SignupFrom(cfg),
 	}
 	metricsURL := ""
 	if cfg.Server.MetricsAddr != "" {

@@ -28,6 +28,9 @@ func cloneTenantCommand() *Command {
 				if err != nil {
 					return err
 				}
+				if err := inv.refuseMainDomain(nt.Domain); err != nil {
+					return err
+				}
 				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err

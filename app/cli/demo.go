@@ -41,6 +41,9 @@ func demoCommand() *Command {
 					fmt.Fprintf(inv.Stdout, "  %s: http://%s:%s/  admin http://%s:%s/admin/  login %s / %s\n",
 						s.Schema, s.Domain, port, s.Domain, port, s.Admin, s.Password)
 				}
+				if main := rt.cfg.Tenancy.MainDomain; main != "" {
+					fmt.Fprintf(inv.Stdout, "  public site and sign-up: http://%s:%s/\n", main, port)
+				}
 				if *noServe {
 					return nil
 				}

@@ -24,6 +24,9 @@ func addDomainCommand() *Command {
 				if _, err := tenant.NormalizeDomain(*domain); err != nil {
 					return usageError("%v", err)
 				}
+				if err := inv.refuseMainDomain(*domain); err != nil {
+					return err
+				}
 				rt, err := inv.start(ctx, startOptions{})
 				if err != nil {
 					return err

@@ -49,6 +49,9 @@ func importTenantCommand() *Command {
 				if _, err := tenant.NormalizeDomain(*domain); err != nil {
 					return usageError("--domain: %v", err)
 				}
+				if err := inv.refuseMainDomain(*domain); err != nil {
+					return err
+				}
 				nt, err := a.NewTenant(*schema, *domain)
 				if err != nil {
 					return err

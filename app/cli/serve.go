@@ -106,6 +106,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 		Observer:       observer(m),
 		MainDomain:     cfg.Tenancy.MainDomain,
 		Provisioner:    rt.provisioner(),
+		Signup:         web.SignupFrom(cfg),
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {

@@ -89,6 +89,15 @@ type Tenancy struct {
 	// admin) from the shared schema, also as www.MainDomain; tenants signing
 	// up get SUBDOMAIN.MainDomain. Empty: no public site.
 	MainDomain string `yaml:"main_domain"`
+	// SignupRate is how many sign-up attempts one client address may post
+	// to the main domain per hour; 0: no limit.
+	SignupRate int `yaml:"signup_rate"`
+	// TrialDays is the trial a tenant that signs up starts with: on_trial,
+	// paid_until today plus this many days.
+	TrialDays int `yaml:"trial_days"`
+	// UnknownHost is what an unknown subdomain of MainDomain gets:
+	// "not_found" (404) or "redirect" (302 to the landing page).
+	UnknownHost string `yaml:"unknown_host"`
 }
 
 // MigrateJobs is migrate.workers with its default applied: twice the CPUs
@@ -187,7 +196,7 @@ func Default() Config {
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},
-		Tenancy:  Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost"},
+		Tenancy:  Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost", SignupRate: 10, TrialDays: 14, UnknownHost: UnknownHostNotFound},
 	}
 }
 
@@ -323,6 +332,9 @@ func (c Config) Validate() error {
 	}
 	if err := validMainDomain(c.Tenancy.MainDomain); err != "" {
 		return &Error{Key: "tenancy.main_domain", Msg: err}
+	}
+	if err := c.validateSignup(); err != nil {
+		return err
 	}
 	if err := c.validateObservability(); err != nil {
 		return err

@@ -71,3 +71,36 @@ func TestAFailingFillLeavesNothing(t *testing.T) {
 	}
 	assertNoTrace(t, schema, domain)
 }
+
+// TestFillFromTheTemplateIsTheCreationsOwnTransaction: with a template, a
+// Fill runs inside the one transaction that builds the tenant (sign-up's
+// path): while it runs, no other connection sees the new schema, its rows
+// land with the structure, and a Fill cannot commit that transaction itself.
+func TestFillFromTheTemplateIsTheCreationsOwnTransaction(t *testing.T) {
+	ctx := context.Background()
+	schema := "t_" + apptest.RandomName(10)
+	dropAfter(t, schema)
+	db := apptest.DB(t).SQL
+	var seenOutside, commitErr error
+	var visible bool
+	err := newProvisioner(t).Create(ctx, tenant.NewTenant{Schema: schema, Domain: "fill-" + apptest.RandomName(6) + ".test",
+		Fill: func(ctx context.Context, tx pgx.Tx) error {
+			seenOutside = db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, schema).Scan(&visible)
+			commitErr = tx.Commit(ctx)
+			_, err := tx.Exec(ctx, `INSERT INTO polls_question (question_text, pub_date) VALUES ('filled', now())`)
+			return err
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seenOutside != nil || visible {
+		t.Errorf("during Fill another connection saw the new schema (%v, %v): Fill ran after the structure was committed, not in the template's transaction", visible, seenOutside)
+	}
+	if commitErr == nil {
+		t.Error("a Fill could commit the creation's transaction itself")
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM ` + pgx.Identifier{schema, "polls_question"}.Sanitize() + ` WHERE question_text = 'filled'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the filled row: %d (%v), want 1", n, err)
+	}
+}

@@ -32,7 +32,10 @@ type NewTenant struct {
 	// Fill, when set, loads rows into the new schema before it is routable,
 	// in one transaction whose search_path is the new schema, acting as the
 	// provisioning user (so it may read another tenant's schema, to clone
-	// it). A Fill error undoes the whole creation.
+	// it). A Fill error undoes the whole creation. Built from the template,
+	// that transaction is the creation's own (schema, role, objects, rows
+	// and registry commit together); tx is then not Fill's to commit, roll
+	// back or nest (Commit, Rollback and Begin return errEnclosed).
 	Fill func(ctx context.Context, tx pgx.Tx) error
 	// MoreDomains are served too (not primary), registered with Domain in
 	// one transaction: all of them or no tenant.
@@ -172,10 +175,10 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 // it, and makes the tenant routable. From the template, that is one
 // transaction; otherwise a few, which a failure undoes by dropping the schema.
 func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt NewTenant) error {
-	if nt.cloneFrom == "" && nt.Version == 0 && nt.Fill == nil && !p.Replay {
+	if nt.cloneFrom == "" && nt.Version == 0 && !p.Replay {
 		t, ok, err := p.template(ctx, conn)
 		if err == nil && ok {
-			return p.buildFromTemplate(ctx, conn, id, nt.Schema, t)
+			return p.buildFromTemplate(ctx, conn, id, nt.Schema, t, nt.Fill)
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -216,10 +219,11 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 	return markReadyAt(ctx, conn, id, schema)
 }
 
-// buildFromTemplate makes the schema, its role and its objects, and marks
-// the tenant ready, in one transaction on conn: a failure or a kill leaves
-// only the registry row, which the next Create of the schema clears.
-func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id int64, schema string, t Template) error {
+// buildFromTemplate makes the schema, its role and its objects, runs fill
+// (when not nil) as the provisioning user, and marks the tenant ready, in one
+// transaction on conn: a failure or a kill leaves only the registry row,
+// which the next Create of the schema clears.
+func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id int64, schema string, t Template, fill func(context.Context, pgx.Tx) error) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -255,6 +259,11 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 	}
 	if _, err := tx.ExecContext(ctx, `RESET ROLE`); err != nil {
 		return err
+	}
+	if fill != nil {
+		if err := fillEnclosed(ctx, conn, fill); err != nil {
+			return fmt.Errorf("fill: %w", err)
+		}
 	}
 	// Last: the registry's version row stays locked from here to COMMIT,
 	// and every other creation waits for it.

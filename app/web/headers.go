@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -10,6 +11,14 @@ import (
 // script at all (the pages need none), no framing, forms posted only here.
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// signupPolicy is contentSecurityPolicy for the main domain's pages that
+// hold the sign-up form: a successful sign-up is redirected to the new
+// tenant's host, and browsers apply form-action to a form's redirects too,
+// so the form may also end on any subdomain of the main domain.
+func signupPolicy(mainDomain string) string {
+	return strings.Replace(contentSecurityPolicy, "form-action 'self'", "form-action 'self' *."+mainDomain+":*", 1)
+}
 
 // securityHeaders sets the browser protections on every response, error pages
 // and static files included. They are set before the handler runs, so a

@@ -1,14 +1,13 @@
 package web
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/public"
 	"polls/app/tenant"
 	"polls/app/webctx"
-	"polls/views"
 )
 
 // platform is the request lifecycle of the main domain's pages (the landing
@@ -60,9 +59,7 @@ func (p *platform) handle(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // registerPublicRoutes mounts the main domain's pages on g, which is behind
-// the platform lifecycle.
-func registerPublicRoutes(g *echo.Group) {
-	g.GET("/", func(c echo.Context) error {
-		return c.Render(http.StatusOK, "public/landing", views.Page{Title: "Polls for every team"})
-	})
+// the platform lifecycle: the landing page and sign-up (app/public).
+func registerPublicRoutes(g *echo.Group, pub *public.Handler) {
+	pub.Register(g)
 }

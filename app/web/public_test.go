@@ -40,3 +40,30 @@ func TestNoMainDomainNoPublicSite(t *testing.T) {
 		t.Errorf("GET http://localhost/ with tenancy.main_domain empty: got %d, want 404", status)
 	}
 }
+
+// With tenancy.unknown_host: redirect, an unknown subdomain of the main
+// domain goes to the landing page (same port); any other unknown host is
+// still a 404, and a tenant's own host is served as ever.
+func TestUnknownSubdomainRedirectsToTheLandingPage(t *testing.T) {
+	srv := apptest.NewServerWith(t, apptest.Options{Config: func(c *config.Config) { c.Tenancy.UnknownHost = config.UnknownHostRedirect }})
+	tn := apptest.NewTenant(t)
+	client := srv.Client(t)
+	for host, want := range map[string]string{
+		"nobody.localhost:8080":     "http://localhost:8080/",
+		"www.nobody.localhost":      "http://localhost/",
+		"deep.nobody.localhost:123": "http://localhost:123/",
+	} {
+		resp, _ := apptest.Do(t, client, apptest.NewRequest(t, http.MethodGet, host, "/polls/", nil))
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
+			t.Errorf("GET http://%s/polls/: got %d to %q, want 302 to %s", host, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	for _, host := range []string{"nobody.example.com", "notlocalhost", "localhost.evil.test"} {
+		if status, _ := apptest.Get(t, client, host, "/"); status != http.StatusNotFound {
+			t.Errorf("GET http://%s/ (not under the main domain): got %d, want 404", host, status)
+		}
+	}
+	if status, _ := apptest.Get(t, client, tn.Domain, "/polls/"); status != http.StatusOK {
+		t.Errorf("a tenant's host: got %d, want 200", status)
+	}
+}

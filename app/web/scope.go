@@ -42,6 +42,8 @@ type sites struct {
 	budget time.Duration
 	// needs is the tenant migration version this code needs; 0: any.
 	needs int64
+	// unknown answers an unknown subdomain of the main domain.
+	unknown unknownHosts
 }
 
 func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
@@ -49,7 +51,7 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		site, err := s.resolver.Resolve(req.Context(), req.Host)
 		if err != nil {
-			return err
+			return s.unknown.answer(c, err)
 		}
 		r := &webctx.Request{Secure: s.proxies.secure(req), Site: webctx.Site{Name: site.Name, Schema: site.Schema,
 			Suspended: site.Plan.SuspendedAt(time.Now()), OnTrial: site.Plan.OnTrial}}

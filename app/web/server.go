@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,6 +17,7 @@ import (
 	"polls/app/auth"
 	"polls/app/config"
 	"polls/app/database"
+	"polls/app/public"
 	"polls/app/tenant"
 	"polls/static"
 	"polls/views"
@@ -68,6 +70,9 @@ type Deps struct {
 	// platform admin), the same code path as createtenant; serve passes the
 	// one the settings describe.
 	Provisioner *tenant.Provisioner
+	// Signup is the public site's sign-up settings (tenancy.signup_rate,
+	// trial_days, unknown_host); SignupFrom reads them.
+	Signup Signup
 }
 
 // Limits are the request limits of config.yaml (server.* and tenancy.*).
@@ -103,6 +108,10 @@ func New(d Deps) http.Handler {
 	if throttle == nil {
 		throttle = auth.NewThrottle()
 	}
+	// One hasher for the process: the admins' logins and sign-up share its slots.
+	if d.Hasher == nil {
+		d.Hasher = auth.NewHasher(runtime.NumCPU())
+	}
 	adm := admin.New(admin.Config{SessionMaxAge: d.SessionMaxAge, Throttle: throttle, Hasher: d.Hasher})
 	registerRoutes(site, adm)
 	site.RouteNotFound("/*", appendSlash(e))
@@ -115,7 +124,8 @@ func New(d Deps) http.Handler {
 	publicAccess := &accessLog{log: d.Log, policy: d.RequestLog, obs: access.obs, pages: &pages{public: true}}
 	p := newEcho(d, publicAccess)
 	main := p.Group("", newPlatform(d, runner).handle)
-	registerPublicRoutes(main)
+	registerPublicRoutes(main, public.New(public.Deps{Provisioner: d.Provisioner, Hasher: d.Hasher, MainDomain: d.MainDomain,
+		TrialDays: d.Signup.TrialDays, SignupRate: d.Signup.RatePerHour, FormPolicy: signupPolicy(d.MainDomain)}))
 	main.RouteNotFound("/*", appendSlash(p))
 	answerWrongMethods(p)
 	publicAccess.pages.learn(p.Routes())
@@ -165,7 +175,8 @@ func LimitsFrom(cfg config.Config) Limits {
 // newSites builds the tenant request lifecycle from d.
 func newSites(d Deps, runner *tenant.Runner) *sites {
 	s := &sites{resolver: d.Resolver, runner: runner, budget: d.Limits.RequestTimeout, trustedOrigins: d.TrustedOrigins,
-		maxFields: d.Limits.MaxFields, proxies: proxies{nets: d.TrustedProxies}, needs: d.TenantVersion}
+		maxFields: d.Limits.MaxFields, proxies: proxies{nets: d.TrustedProxies}, needs: d.TenantVersion,
+		unknown: unknownHosts{mainDomain: d.MainDomain, redirect: d.Signup.RedirectUnknown, proxies: proxies{nets: d.TrustedProxies}}}
 	if d.Limits.RateLimit > 0 {
 		s.rates = newTenantRates(d.Limits.RateLimit)
 	}
