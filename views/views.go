@@ -31,8 +31,9 @@ type Set struct {
 	pages map[string]*template.Template
 }
 
-// Parse parses every page under pages/ with its layout: pages/admin/* use
-// layouts/admin.html, everything else layouts/base.html.
+// Parse parses every page under pages/ with its layout: pages/admin/* and
+// pages/platform/* (the platform admin) use layouts/admin.html, everything
+// else layouts/base.html.
 func Parse() (*Set, error) {
 	s := &Set{pages: map[string]*template.Template{}}
 	err := fs.WalkDir(files, "pages", func(p string, d fs.DirEntry, err error) error {
@@ -41,7 +42,7 @@ func Parse() (*Set, error) {
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")
 		layout := "layouts/base.html"
-		if strings.HasPrefix(name, "admin/") {
+		if strings.HasPrefix(name, "admin/") || strings.HasPrefix(name, "platform/") {
 			layout = "layouts/admin.html"
 		}
 		t, err := template.New(path.Base(layout)).Funcs(funcs).ParseFS(files, layout, p)

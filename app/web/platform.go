@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/platformadmin"
 	"polls/app/tenant"
 	"polls/app/webctx"
 	"polls/views"
@@ -61,8 +62,9 @@ func (p *platform) handle(next echo.HandlerFunc) echo.HandlerFunc {
 
 // registerPublicRoutes mounts the main domain's pages on g, which is behind
 // the platform lifecycle.
-func registerPublicRoutes(g *echo.Group) {
+func registerPublicRoutes(g *echo.Group, pa *platformadmin.Handler) {
 	g.GET("/", func(c echo.Context) error {
 		return c.Render(http.StatusOK, "public/landing", views.Page{Title: "Polls for every team"})
 	})
+	pa.Mount(g) // the platform admin, at /admin/
 }
