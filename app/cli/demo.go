@@ -41,6 +41,7 @@ func demoCommand() *Command {
 					fmt.Fprintf(inv.Stdout, "  %s: http://%s:%s/  admin http://%s:%s/admin/  login %s / %s\n",
 						s.Schema, s.Domain, port, s.Domain, port, s.Admin, s.Password)
 				}
+				printPlatformLogin(inv.Stdout, rt.cfg.Tenancy.MainDomain, port)
 				if *noServe {
 					return nil
 				}
@@ -98,7 +99,7 @@ func setUpDemo(ctx context.Context, out io.Writer, rt *runtime) error {
 			return err
 		}
 	}
-	return nil
+	return seedPlatform(ctx, out, db)
 }
 
 func seedSite(ctx context.Context, out io.Writer, db *database.DB, s demo.Site) error {
