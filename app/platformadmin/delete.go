@@ -16,10 +16,11 @@ import (
 	"polls/models"
 )
 
-// deleteTimeout bounds a deletion, which goes on when the browser leaves:
-// taking the tenant off every server (tenant.RoutedTimeout at most), the
-// archive, and the drops.
-const deleteTimeout = 5 * time.Minute
+// slowTimeout bounds the work that outlives the request's budget: an
+// export, and a deletion (which goes on when the browser leaves: taking
+// the tenant off every server, tenant.RoutedTimeout at most, the archive,
+// and the drops).
+const slowTimeout = 5 * time.Minute
 
 // errArchive marks a failure to write the archive: then nothing is deleted.
 var errArchive = errors.New("the archive could not be written")
@@ -74,15 +75,17 @@ func (h *Handler) deleteTenant(c echo.Context, r *webctx.Request) error {
 	}
 	// The deletion finishes even if the browser goes: stopped midway, the
 	// tenant would stay unrouted until someone deleted it again.
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deleteTimeout)
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), slowTimeout)
 	defer cancel()
 	var archive *os.File
 	var last func(context.Context) error
 	if c.FormValue("archive") != "" {
-		if archive, err = os.CreateTemp("", "polls-delete-"+t.Schema+"-*.tar.gz"); err != nil {
-			return fmt.Errorf("delete tenant %s: %w", t.Schema, err)
+		f, done, err := tempArchive(t.Schema)
+		if err != nil {
+			return err
 		}
-		defer func() { archive.Close(); os.Remove(archive.Name()) }()
+		defer done()
+		archive = f
 		// Exported once no server routes it, so no request changes it meanwhile.
 		last = func(ctx context.Context) error {
 			if _, err := tenant.Export(ctx, h.db, t.Record, archive); err != nil {
@@ -107,10 +110,5 @@ func (h *Handler) deleteTenant(c echo.Context, r *webctx.Request) error {
 	if archive == nil {
 		return admin.RedirectWith(c, r, pathTenants, "success", "The tenant "+quoted(t.Schema)+" was deleted successfully.")
 	}
-	if _, err := archive.Seek(0, 0); err != nil {
-		return err
-	}
-	name := fmt.Sprintf("%s-%s.tar.gz", t.Schema, h.now().UTC().Format("20060102-150405"))
-	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Stream(http.StatusOK, "application/gzip", archive)
+	return h.sendArchive(c, t.Schema, archive)
 }

@@ -13,6 +13,7 @@ import (
 type indexPage struct {
 	admin.Base
 	TenantsURL string
+	AddURL     string
 	Recent     []action
 }
 
@@ -26,5 +27,5 @@ func (h *Handler) index(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	return c.Render(http.StatusOK, "platform/index", indexPage{Base: b, TenantsURL: pathTenants, Recent: recent})
+	return c.Render(http.StatusOK, "platform/index", indexPage{Base: b, TenantsURL: pathTenants, AddURL: pathTenantAdd, Recent: recent})
 }

@@ -115,7 +115,7 @@ func (h *Handler) tenantList(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	cur := keep(in)
-	p := changeList{Base: b, Heading: "Select tenant to change", Search: true, Query: q.Search,
+	p := changeList{Base: b, Heading: "Select tenant to change", AddURL: pathTenantAdd, AddLabel: "Add tenant", Search: true, Query: q.Search,
 		Count: fmt.Sprintf("%d %s", total, views.Plural(int64(total), "tenant", "tenants")), FormAction: pathTenants}
 	for _, k := range listParams {
 		if k != "q" && cur.Get(k) != "" {

@@ -4,7 +4,8 @@
 // platform lifecycle gives it (search_path polls_platform), so its users are
 // the platform's own and a tenant's users are not even found. What it does
 // to a tenant it does through the functions the CLI calls (app/tenant:
-// ChangePlan, AddDomain, RemoveDomain, MakePrimary, DeleteAfter, Export),
+// Provisioner.Create, ChangePlan, AddDomain, RemoveDomain, MakePrimary,
+// DeleteAfter, Export),
 // one code path with two front doors.
 //
 // The exception to webctx.Request's rule, and why it is safe: those
@@ -25,15 +26,17 @@ import (
 	"time"
 
 	"polls/app/admin"
+	"polls/app/tenant"
 )
 
 // Handler serves the platform admin's pages.
 type Handler struct {
-	admin *admin.Handler
-	db    *sql.DB
-	needs int64
-	now   func() time.Time
-	log   *slog.Logger
+	admin       *admin.Handler
+	db          *sql.DB
+	provisioner *tenant.Provisioner
+	needs       int64
+	now         func() time.Time
+	log         *slog.Logger
 }
 
 // Config is what New needs.
@@ -44,6 +47,8 @@ type Config struct {
 	Admin *admin.Handler
 	// DB is the pool the tenant functions run on, as the CLI's.
 	DB *sql.DB
+	// Provisioner creates tenants, the one createtenant uses.
+	Provisioner *tenant.Provisioner
 	// TenantVersion is the tenant migration version the server's code needs,
 	// to tell which tenants are behind; 0: none.
 	TenantVersion int64
@@ -62,5 +67,5 @@ func New(cfg Config) *Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{admin: cfg.Admin, db: cfg.DB, needs: cfg.TenantVersion, now: cfg.Now, log: cfg.Log}
+	return &Handler{admin: cfg.Admin, db: cfg.DB, provisioner: cfg.Provisioner, needs: cfg.TenantVersion, now: cfg.Now, log: cfg.Log}
 }

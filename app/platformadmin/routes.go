@@ -11,9 +11,11 @@ import (
 // The platform admin's URLs, written once; every link and redirect is
 // built from them.
 const (
-	pathRoot          = "/admin"
-	pathIndex         = pathRoot + "/"
-	pathTenants       = pathRoot + "/tenants/"
+	pathRoot    = "/admin"
+	pathIndex   = pathRoot + "/"
+	pathTenants = pathRoot + "/tenants/"
+	// A hyphen is never in a schema name, so no tenant's page can be this.
+	pathTenantAdd     = pathTenants + "add-tenant/"
 	pathTenant        = pathTenants + ":schema/"
 	pathTenantPlan    = pathTenant + "plan/"
 	pathTenantSuspend = pathTenant + "suspend/"
@@ -22,6 +24,7 @@ const (
 	pathDomainRemove  = pathTenant + "domains/remove/"
 	pathDomainPrimary = pathTenant + "domains/primary/"
 	pathTenantDelete  = pathTenant + "delete/"
+	pathTenantExport  = pathTenant + "export/"
 )
 
 // Mount registers the platform admin under /admin/ on site, the group
@@ -32,6 +35,8 @@ func (h *Handler) Mount(site *echo.Group) {
 	guard := h.admin.Guard()
 	g.GET(rel(pathIndex), webctx.Handle(h.index), guard...)
 	g.GET(rel(pathTenants), webctx.Handle(h.tenantList), guard...)
+	g.GET(rel(pathTenantAdd), webctx.Handle(h.addForm), guard...)
+	g.POST(rel(pathTenantAdd), webctx.Handle(h.addTenant), guard...)
 	g.GET(rel(pathTenant), webctx.Handle(h.tenantPage), guard...)
 	g.POST(rel(pathTenantPlan), webctx.Handle(h.changePlan), guard...)
 	g.POST(rel(pathTenantSuspend), webctx.Handle(h.suspend), guard...)
@@ -41,6 +46,7 @@ func (h *Handler) Mount(site *echo.Group) {
 	g.POST(rel(pathDomainPrimary), webctx.Handle(h.makePrimary), guard...)
 	g.GET(rel(pathTenantDelete), webctx.Handle(h.deleteForm), guard...)
 	g.POST(rel(pathTenantDelete), webctx.Handle(h.deleteTenant), guard...)
+	g.POST(rel(pathTenantExport), webctx.Handle(h.export), guard...)
 }
 
 // rel is path within the group Mount registers on.

@@ -62,7 +62,8 @@ func (h *Handler) tenantPage(c echo.Context, r *webctx.Request) error {
 		p.PaidUntil = t.PaidUntil.Format(time.DateOnly)
 	}
 	for name, path := range map[string]string{"plan": pathTenantPlan, "suspend": pathTenantSuspend, "resume": pathTenantResume,
-		"add": pathDomainAdd, "remove": pathDomainRemove, "primary": pathDomainPrimary, "delete": pathTenantDelete} {
+		"add": pathDomainAdd, "remove": pathDomainRemove, "primary": pathDomainPrimary, "delete": pathTenantDelete,
+		"export": pathTenantExport} {
 		p.URLs[name] = tenantURL(path, t.Schema)
 	}
 	return c.Render(http.StatusOK, "platform/tenant", p)

@@ -116,7 +116,7 @@ func New(d Deps) http.Handler {
 	publicAccess := &accessLog{log: d.Log, policy: d.RequestLog, obs: access.obs, pages: &pages{public: true}}
 	p := newEcho(d, publicAccess)
 	main := p.Group("", newPlatform(d, runner).handle)
-	registerPublicRoutes(main, platformadmin.New(platformadmin.Config{Admin: adm, DB: d.DB.SQL, TenantVersion: d.TenantVersion, Log: d.Log}))
+	registerPublicRoutes(main, platformadmin.New(platformadmin.Config{Admin: adm, DB: d.DB.SQL, Provisioner: d.Provisioner, TenantVersion: d.TenantVersion, Log: d.Log}))
 	main.RouteNotFound("/*", appendSlash(p))
 	answerWrongMethods(p)
 	publicAccess.pages.learn(p.Routes())
