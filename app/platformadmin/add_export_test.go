@@ -75,3 +75,47 @@ func TestPlatformExport(t *testing.T) {
 		t.Errorf("the exported tenant: got %d, want 200", got)
 	}
 }
+
+// Rename and clone, as renametenant and clonetenant do them: the renamed
+// tenant is served under its domain with its new schema, the clone on its
+// own domain with the rows copied.
+func TestPlatformRenameAndClone(t *testing.T) {
+	op := newOperator(t)
+	tn := apptest.NewTenant(t)
+	tn.AddQuestion(t, 1, "Copied?", "-1 hour", apptest.Choice{ID: 1, Text: "Yes"})
+	db := apptest.DB(t).SQL
+	renamed, clone := "t_"+apptest.RandomName(10), "t_"+apptest.RandomName(10)
+	cloneDomain := strings.ReplaceAll(clone, "_", "-") + ".test"
+	t.Cleanup(func() {
+		for _, s := range []string{renamed, clone} {
+			var role string
+			db.QueryRow(`SELECT COALESCE(role_name, '') FROM public.tenants WHERE schema_name = $1`, s).Scan(&role)
+			tenant.Delete(context.Background(), db, s)
+			apptest.DropRole(t, db, role)
+		}
+	})
+
+	page := op.act(t, tn, "rename/", url.Values{"to": {"Not Valid"}})
+	wantContains(t, "a bad new name", page, "New schema: ")
+	resp, body := op.post(t, "/admin/tenants/"+tn.Schema+"/rename/", url.Values{"to": {renamed}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/tenants/"+renamed+"/" {
+		t.Fatalf("rename: got %d to %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	wantContains(t, "the renamed tenant's page", op.getOK(t, "/admin/tenants/"+renamed+"/"), "Renamed from "+tn.Schema+".", tn.Domain)
+	if status, _ := op.get(t, "/admin/tenants/"+tn.Schema+"/"); status != http.StatusNotFound {
+		t.Errorf("the old name's page: got %d, want 404", status)
+	}
+	awaitServers(t)
+	if code, body := apptest.Get(t, op.srv.Client(t), tn.Domain, "/polls/"); code != http.StatusOK || !strings.Contains(body, "Copied?") {
+		t.Errorf("the renamed tenant's host: got %d, want 200 with its question", code)
+	}
+
+	resp, body = op.post(t, "/admin/tenants/"+renamed+"/clone/", url.Values{"schema": {clone}, "domain": {cloneDomain}, "with_data": {"on"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/tenants/"+clone+"/" {
+		t.Fatalf("clone: got %d to %q:\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	awaitServers(t)
+	if code, body := apptest.Get(t, op.srv.Client(t), cloneDomain, "/polls/"); code != http.StatusOK || !strings.Contains(body, "Copied?") {
+		t.Errorf("the clone's host: got %d, want 200 with the copied question", code)
+	}
+}

@@ -4,8 +4,8 @@
 // platform lifecycle gives it (search_path polls_platform), so its users are
 // the platform's own and a tenant's users are not even found. What it does
 // to a tenant it does through the functions the CLI calls (app/tenant:
-// Provisioner.Create, ChangePlan, AddDomain, RemoveDomain, MakePrimary,
-// DeleteAfter, Export),
+// Provisioner.Create and Clone, ChangePlan, AddDomain, RemoveDomain,
+// MakePrimary, Rename, DeleteAfter, Export),
 // one code path with two front doors.
 //
 // The exception to webctx.Request's rule, and why it is safe: those
@@ -16,8 +16,10 @@
 // only after the change, so a re-run (which happens only when PostgreSQL
 // refuses a cached statement of the platform schema) repeats a change that
 // sets the same values again (plan, suspension, primary domain), or
-// refuses one already done (a domain added or removed, a tenant deleted)
-// with the form's own message; nothing is lost or done twice.
+// refuses one already done (a domain added or removed, a tenant added,
+// cloned, renamed or deleted) with the form's message or a 404; nothing is
+// lost or done twice. Exports and deletions give the request's connection
+// back first (webctx.Request.Checkpoint), as they outlast its budget.
 package platformadmin
 
 import (

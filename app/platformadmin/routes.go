@@ -25,6 +25,8 @@ const (
 	pathDomainPrimary = pathTenant + "domains/primary/"
 	pathTenantDelete  = pathTenant + "delete/"
 	pathTenantExport  = pathTenant + "export/"
+	pathTenantRename  = pathTenant + "rename/"
+	pathTenantClone   = pathTenant + "clone/"
 )
 
 // Mount registers the platform admin under /admin/ on site, the group
@@ -47,6 +49,8 @@ func (h *Handler) Mount(site *echo.Group) {
 	g.GET(rel(pathTenantDelete), webctx.Handle(h.deleteForm), guard...)
 	g.POST(rel(pathTenantDelete), webctx.Handle(h.deleteTenant), guard...)
 	g.POST(rel(pathTenantExport), webctx.Handle(h.export), guard...)
+	g.POST(rel(pathTenantRename), webctx.Handle(h.rename), guard...)
+	g.POST(rel(pathTenantClone), webctx.Handle(h.clone), guard...)
 }
 
 // rel is path within the group Mount registers on.

@@ -63,7 +63,7 @@ func (h *Handler) tenantPage(c echo.Context, r *webctx.Request) error {
 	}
 	for name, path := range map[string]string{"plan": pathTenantPlan, "suspend": pathTenantSuspend, "resume": pathTenantResume,
 		"add": pathDomainAdd, "remove": pathDomainRemove, "primary": pathDomainPrimary, "delete": pathTenantDelete,
-		"export": pathTenantExport} {
+		"export": pathTenantExport, "rename": pathTenantRename, "clone": pathTenantClone} {
 		p.URLs[name] = tenantURL(path, t.Schema)
 	}
 	return c.Render(http.StatusOK, "platform/tenant", p)

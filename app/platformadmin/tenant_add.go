@@ -49,30 +49,8 @@ func (h *Handler) addTenant(c echo.Context, r *webctx.Request) error {
 	p.Schema, p.Domain = strings.TrimSpace(c.FormValue("schema")), strings.TrimSpace(c.FormValue("domain"))
 	p.Name, p.PaidUntil = strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("paid_until"))
 	p.OnTrial = c.FormValue("on_trial") != ""
-	nt := tenant.NewTenant{Schema: p.Schema, Name: p.Name, OnTrial: p.OnTrial}
+	nt := newTenant(p.Schema, p.Domain, p.Name, p.PaidUntil, p.OnTrial, p.Errors)
 	add := func(field, msg string) { p.Errors[field] = append(p.Errors[field], msg) }
-	if err := tenant.ValidateSchema(p.Schema); err != nil {
-		add("schema", capital(err.Error())+".")
-	}
-	if d, err := tenant.NormalizeDomain(p.Domain); err != nil {
-		add("domain", capital(err.Error())+".")
-	} else {
-		nt.Domain = d
-	}
-	if msg := textProblem(p.Name, 200); msg != "" {
-		add("name", msg)
-	}
-	if nt.Name == "" {
-		nt.Name = nt.Schema // as createtenant
-	}
-	if p.PaidUntil != "" {
-		d, err := time.Parse(time.DateOnly, p.PaidUntil)
-		if err != nil {
-			add("paid_until", "Enter a valid date, YYYY-MM-DD.")
-		} else {
-			nt.PaidUntil = &d
-		}
-	}
 	if len(p.Errors) == 0 {
 		err := h.provisioner.Create(ctxOf(r), nt)
 		var exists *tenant.ExistsError
@@ -97,6 +75,36 @@ func (h *Handler) addTenant(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	return admin.RedirectWith(c, r, tenantURL(pathTenant, t.Schema), "success", "The tenant "+quoted(t.Schema)+" was added successfully.")
+}
+
+// newTenant checks a new tenant's fields as createtenant's flags are
+// checked, adding each problem to errs under its field, and returns it.
+func newTenant(schema, domain, name, paidUntil string, onTrial bool, errs map[string][]string) tenant.NewTenant {
+	nt := tenant.NewTenant{Schema: schema, Name: name, OnTrial: onTrial}
+	add := func(field, msg string) { errs[field] = append(errs[field], msg) }
+	if err := tenant.ValidateSchema(schema); err != nil {
+		add("schema", capital(err.Error())+".")
+	}
+	if d, err := tenant.NormalizeDomain(domain); err != nil {
+		add("domain", capital(err.Error())+".")
+	} else {
+		nt.Domain = d
+	}
+	if msg := textProblem(name, 200); msg != "" {
+		add("name", msg)
+	}
+	if nt.Name == "" {
+		nt.Name = nt.Schema // as createtenant
+	}
+	if paidUntil != "" {
+		d, err := time.Parse(time.DateOnly, paidUntil)
+		if err != nil {
+			add("paid_until", "Enter a valid date, YYYY-MM-DD.")
+		} else {
+			nt.PaidUntil = &d
+		}
+	}
+	return nt
 }
 
 // capital starts a message with a capital letter, as the form's others do.
