@@ -76,9 +76,10 @@ const listState = `CASE WHEN NOT t.ready THEN 'unrouted'
 	ELSE 'ready' END`
 
 // ListPage returns one page of the tenants list and how many tenants match
-// q in all. Filtering, sorting and paging happen in SQL, so a page costs the
-// same at 10,000 tenants as at ten; the domains and the sizes on disk are
-// read for the page's rows only.
+// q in all. Filtering, sorting and paging happen in SQL: a page reads the
+// registry's rows (a few milliseconds at 10,000 tenants, measured in
+// app/platformadmin's TestTenantsListAtTenThousand) and sends only its own;
+// the domains and the sizes on disk are read for the page's rows only.
 func ListPage(ctx context.Context, db Querier, q ListQuery) ([]Listed, int, error) {
 	where, args := listFilter(q)
 	order, err := listOrder(q.Sort)
@@ -159,10 +160,10 @@ func listOrder(key string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("no tenants list column %q", key)
 	}
-	if desc {
-		return col + " DESC NULLS LAST, id DESC", nil
+	if desc { // PostgreSQL's default: no paid_until (no end) sorts as the latest
+		return col + " DESC, id DESC", nil
 	}
-	return col + " NULLS FIRST, id", nil
+	return col + ", id", nil
 }
 
 // addDomains fills in the domains of ls, primary first.

@@ -51,9 +51,4 @@ CREATE TABLE polls_platform.django_admin_log (
 CREATE INDEX django_admin_log_action_time ON polls_platform.django_admin_log (action_time DESC);
 CREATE INDEX django_admin_log_object ON polls_platform.django_admin_log (content_type, object_id);
 
--- The tenants list sorts and pages in SQL: these keep each page an index
--- scan at 10,000 tenants (schema_name has its unique index already).
-CREATE INDEX tenants_created_at ON public.tenants (created_at, id);
-CREATE INDEX tenants_name ON public.tenants (name, id);
-
 COMMIT;
