@@ -14,11 +14,18 @@ import (
 // bookmarks work.
 func (h *Handler) Mount(site *echo.Group) {
 	g := site.Group(pathRoot)
+	open := []echo.MiddlewareFunc{noStore}
 	staff := []echo.MiddlewareFunc{noStore, h.requireStaff}
 	super := []echo.MiddlewareFunc{noStore, h.requireStaff, requireSuperuser}
 
-	h.MountLogin(site) // login, logout, password change: shared with the platform admin
+	g.GET("", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, pathIndex) })
 	g.GET(rel(pathIndex), webctx.Handle(h.index), staff...)
+	g.GET(rel(pathLogin), webctx.Handle(h.loginForm), open...)
+	g.POST(rel(pathLogin), webctx.Handle(h.login), open...)
+	g.POST(rel(pathLogout), webctx.Handle(h.logout), open...)
+	g.GET(rel(pathPasswordChange), webctx.Handle(h.passwordChangeForm), staff...)
+	g.POST(rel(pathPasswordChange), webctx.Handle(h.passwordChange), staff...)
+	g.GET(rel(pathPasswordDone), webctx.Handle(h.passwordChangeDone), staff...)
 
 	g.GET(rel(pathPollsApp), webctx.Handle(h.appIndex("polls")), staff...)
 	g.GET(rel(pathQuestions), webctx.Handle(h.questionList), staff...)

@@ -24,7 +24,9 @@ type Crumb = crumb
 
 // MountLogin registers only the login, logout and password change pages
 // under /admin/ on site: the platform admin's front door. Mount registers
-// them too, with the tenant admin's other pages.
+// the same handlers, with the same guards, among the tenant admin's pages
+// (a copy left as it was, so that changes to Mount merge simply):
+// TestMountLoginMatchesMount fails when the two lists disagree.
 func (h *Handler) MountLogin(site *echo.Group) {
 	g := site.Group(pathRoot)
 	g.GET("", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, pathIndex) })
