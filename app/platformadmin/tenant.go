@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -191,13 +192,13 @@ func repr(t tenant.Listed) string {
 }
 
 // textProblem checks a text field PostgreSQL must store: no NUL, valid
-// UTF-8, at most max characters.
-func textProblem(s string, max int) string {
-	if strings.ContainsRune(s, 0) || !utf8Valid(s) {
+// UTF-8, at most limit characters.
+func textProblem(s string, limit int) string {
+	if strings.ContainsRune(s, 0) || !utf8.ValidString(s) {
 		return "Null characters are not allowed."
 	}
-	if n := len([]rune(s)); n > max {
-		return "Ensure this value has at most " + itoa(int64(max)) + " characters (it has " + itoa(int64(n)) + ")."
+	if n := len([]rune(s)); n > limit {
+		return "Ensure this value has at most " + itoa(int64(limit)) + " characters (it has " + itoa(int64(n)) + ")."
 	}
 	return ""
 }

@@ -2,11 +2,10 @@ package platformadmin
 
 import (
 	"strconv"
-	"unicode/utf8"
 )
 
+// quoted is how Django names an object in messages: “like this”.
 func quoted(s string) string { return "“" + s + "”" }
 
+// itoa is a number in decimal.
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func utf8Valid(s string) bool { return utf8.ValidString(s) }
