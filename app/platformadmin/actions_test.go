@@ -147,3 +147,27 @@ func TestPlatformDeleteKeepsTheTenantWhenTheArchiveFails(t *testing.T) {
 		t.Errorf("the tenant whose archive failed: got %d, want 200 (served again)", got)
 	}
 }
+
+// A tenant stopped midway (unrouted, its schema and role gone) is listed as
+// such and can still be deleted from its page, which says its rows cannot
+// be counted.
+func TestPlatformDeleteAnUnroutedTenant(t *testing.T) {
+	op := newOperator(t)
+	schema := "t_" + apptest.RandomName(10)
+	db := apptest.DB(t).SQL
+	if _, err := db.Exec(`INSERT INTO public.tenants (schema_name, name, role_name) VALUES ($1, 'Half made', $1 || '_gone')`, schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema) })
+	wantContains(t, "the list", op.getOK(t, "/admin/tenants/?state=unrouted&q="+schema), schema)
+	wantContains(t, "the confirmation page", op.getOK(t, "/admin/tenants/"+schema+"/delete/"), "Rows: unknown", "cannot be counted")
+	resp, body := op.post(t, "/admin/tenants/"+schema+"/delete/", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: got %d:\n%s", resp.StatusCode, body)
+	}
+	var n int
+	db.QueryRow(`SELECT count(*) FROM public.tenants WHERE schema_name = $1`, schema).Scan(&n)
+	if n != 0 {
+		t.Errorf("the unrouted tenant's row is still there")
+	}
+}

@@ -31,6 +31,7 @@ type deletePage struct {
 	T          tenant.Listed
 	Tables     []tenant.TableRows
 	Rows       int64
+	CountsNote string
 	FormAction string
 	CancelURL  string
 }
@@ -43,7 +44,12 @@ func (h *Handler) deleteForm(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	tables, err := tenant.Contents(ctxOf(r), h.db, t.Record)
-	if err != nil {
+	countsNote := ""
+	if err != nil && t.State == tenant.StateUnrouted {
+		// Stopped midway through its creation or deletion: its schema may
+		// be partial or gone, and deleting it is how it is cleared.
+		tables, countsNote = nil, "Its tables cannot be counted: it was stopped midway through its creation or deletion."
+	} else if err != nil {
 		return err
 	}
 	b, err := h.admin.Page(c, r, "Delete tenant "+quoted(t.Schema), admin.Crumb{Label: "Tenants", URL: pathTenants},
@@ -51,7 +57,7 @@ func (h *Handler) deleteForm(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	p := deletePage{Base: b, T: t, Tables: tables, FormAction: tenantURL(pathTenantDelete, t.Schema), CancelURL: tenantURL(pathTenant, t.Schema)}
+	p := deletePage{Base: b, T: t, Tables: tables, CountsNote: countsNote, FormAction: tenantURL(pathTenantDelete, t.Schema), CancelURL: tenantURL(pathTenant, t.Schema)}
 	for _, tb := range tables {
 		p.Rows += tb.Rows
 	}
