@@ -15,6 +15,7 @@ import (
 
 	"polls/app/auth"
 	"polls/app/database"
+	"polls/app/dbmigrate"
 	"polls/app/tenant"
 	"polls/models"
 )
@@ -74,7 +75,13 @@ func createSuperuserCommand() *Command {
 				// The platform's users live in its own schema, as polls' own
 				// user: no tenant, no role.
 				t := tenant.Record{Schema: tenant.PlatformSchema}
-				if !*platform {
+				if *platform {
+					// Its schema comes with the shared migrations; bringing
+					// them up to date is always safe (as createtenant does).
+					if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
+						return err
+					}
+				} else {
 					ts, err := tenant.List(ctx, db.SQL)
 					if err != nil {
 						return registryMissing(err)

@@ -78,3 +78,20 @@ func TestCreateSuperuserPlatform(t *testing.T) {
 		t.Errorf("platform users after refusals: got %q, want the two created", got)
 	}
 }
+
+// On a database from before the platform admin (shared migration 8), the
+// command brings the shared schema up first, as createtenant does.
+func TestCreateSuperuserPlatformMigratesFirst(t *testing.T) {
+	db := apptest.NewDatabase(t)
+	if _, err := db.SQL.Exec(`DROP SCHEMA polls_platform CASCADE; UPDATE public.schema_migrations SET version = 8`); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"POLLS_DATABASE_URL": db.URL, "POLLS_SUPERUSER_PASSWORD": "quiet meadow 42"}
+	if out, code := converse(t, "", env, "--platform", "--username", "first", "--no-input"); code != 0 {
+		t.Fatalf("got exit %d, output:\n%s", code, out)
+	}
+	var n int
+	if err := db.SQL.QueryRow(`SELECT count(*) FROM polls_platform.auth_user WHERE username = 'first'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the platform user: got %d (%v), want 1", n, err)
+	}
+}
