@@ -90,3 +90,26 @@ func TestPlatformAdminNeedsALogin(t *testing.T) {
 		t.Errorf("the tenant after a refused suspend: got %d, want 200", s)
 	}
 }
+
+// Platform logins are throttled as a tenant's: after 5 wrong passwords from
+// one address the account is refused there (429), even the right password,
+// while the same username on a tenant's site is counted apart.
+func TestPlatformLoginIsThrottled(t *testing.T) {
+	srv := apptest.NewServer(t)
+	tn := apptest.NewTenant(t)
+	const pw = "platform pass 4821"
+	op := addPlatformUser(t, pw)
+	addTenantUser(t, tn, op, pw) // the same name on a tenant: its own counter
+	c := srv.Client(t)
+	for i := range 5 {
+		if resp, _ := login(t, c, mainDomain, op, "wrong"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("wrong password %d: got %d, want 200 with the form", i+1, resp.StatusCode)
+		}
+	}
+	if resp, _ := login(t, c, mainDomain, op, pw); resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("the right password after 5 wrong ones: got %d, want 429 with Retry-After", resp.StatusCode)
+	}
+	if resp, _ := login(t, c, tn.Domain, op, pw); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the tenant's user of the same name: got %d, want 303 (not throttled by the platform's failures)", resp.StatusCode)
+	}
+}
