@@ -57,6 +57,10 @@ func (h *Handler) clone(c echo.Context, r *webctx.Request) error {
 		strings.TrimSpace(c.FormValue("name")), "", false, errs)
 	withData := c.FormValue("with_data") != ""
 	if len(errs) == 0 {
+		// No connection of the request waits idle on the copy.
+		if err := r.Checkpoint(ctxOf(r)); err != nil {
+			return err
+		}
 		err := h.provisioner.Clone(ctxOf(r), t.Schema, nt, withData)
 		var exists *tenant.ExistsError
 		if errors.As(err, &exists) {

@@ -52,6 +52,10 @@ func (h *Handler) addTenant(c echo.Context, r *webctx.Request) error {
 	nt := newTenant(p.Schema, p.Domain, p.Name, p.PaidUntil, p.OnTrial, p.Errors)
 	add := func(field, msg string) { p.Errors[field] = append(p.Errors[field], msg) }
 	if len(p.Errors) == 0 {
+		// No connection of the request waits idle on the schema's build.
+		if err := r.Checkpoint(ctxOf(r)); err != nil {
+			return err
+		}
 		err := h.provisioner.Create(ctxOf(r), nt)
 		var exists *tenant.ExistsError
 		switch {
