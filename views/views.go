@@ -31,9 +31,10 @@ type Set struct {
 	pages map[string]*template.Template
 }
 
-// Parse parses every page under pages/ with its layout: pages/admin/* use
-// layouts/admin.html, pages/public/* (the main domain's own site)
-// layouts/public.html, everything else layouts/base.html.
+// Parse parses every page under pages/ with its layout: pages/admin/* and
+// pages/platform/* (the platform admin) use layouts/admin.html, pages/public/*
+// (the main domain's own site) layouts/public.html, everything else
+// layouts/base.html.
 func Parse() (*Set, error) {
 	s := &Set{pages: map[string]*template.Template{}}
 	err := fs.WalkDir(files, "pages", func(p string, d fs.DirEntry, err error) error {
@@ -43,7 +44,7 @@ func Parse() (*Set, error) {
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")
 		layout := "layouts/base.html"
 		switch {
-		case strings.HasPrefix(name, "admin/"):
+		case strings.HasPrefix(name, "admin/"), strings.HasPrefix(name, "platform/"):
 			layout = "layouts/admin.html"
 		case strings.HasPrefix(name, "public/"):
 			layout = "layouts/public.html"

@@ -15,6 +15,7 @@ import (
 
 	"polls/app/auth"
 	"polls/app/database"
+	"polls/app/dbmigrate"
 	"polls/app/tenant"
 	"polls/models"
 )
@@ -30,10 +31,11 @@ var errCancelled = errors.New("operation cancelled: input ended before the super
 func createSuperuserCommand() *Command {
 	return &Command{
 		Name:    "createsuperuser",
-		Usage:   "[--tenant SCHEMA] [--username NAME] [--email ADDRESS] [--no-input]",
-		Summary: "create a superuser of one tenant's admin, asking for what the flags do not give",
+		Usage:   "[--tenant SCHEMA | --platform] [--username NAME] [--email ADDRESS] [--no-input]",
+		Summary: "create a superuser of one tenant's admin, or of the platform admin, asking for what the flags do not give",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
 			schema := fs.String("tenant", "", "schema of the tenant the user belongs to (asked for if not given)")
+			platform := fs.Bool("platform", false, "a user of the platform admin (the main domain's /admin/), not of any tenant")
 			username := fs.String("username", "", "the new user's username")
 			email := fs.String("email", "", "the new user's email address")
 			var noInput bool
@@ -43,6 +45,9 @@ func createSuperuserCommand() *Command {
 				if len(args) > 0 {
 					return usageError("createsuperuser takes only flags, got %q", strings.Join(args, " "))
 				}
+				if *platform && *schema != "" {
+					return usageError("createsuperuser takes --tenant SCHEMA or --platform, not both")
+				}
 				password := inv.Getenv(superuserPasswordEnv)
 				if noInput {
 					var missing []string
@@ -50,7 +55,7 @@ func createSuperuserCommand() *Command {
 						miss bool
 						what string
 					}{
-						{*schema == "", "--tenant"}, {*username == "", "--username"}, {password == "", "$" + superuserPasswordEnv},
+						{*schema == "" && !*platform, "--tenant"}, {*username == "", "--username"}, {password == "", "$" + superuserPasswordEnv},
 					} {
 						if m.miss {
 							missing = append(missing, m.what)
@@ -66,14 +71,24 @@ func createSuperuserCommand() *Command {
 				}
 				defer rt.close()
 				db := rt.db
-				ts, err := tenant.List(ctx, db.SQL)
-				if err != nil {
-					return registryMissing(err)
-				}
 				d := &dialogue{Invocation: inv, in: bufio.NewReader(inv.Stdin)}
-				t, err := d.tenant(ts, *schema)
-				if err != nil {
-					return err
+				// The platform's users live in its own schema, as polls' own
+				// user: no tenant, no role.
+				t := tenant.Record{Schema: tenant.PlatformSchema}
+				if *platform {
+					// Its schema comes with the shared migrations; bringing
+					// them up to date is always safe (as createtenant does).
+					if _, err := dbmigrate.Shared(ctx, db.URL); err != nil {
+						return err
+					}
+				} else {
+					ts, err := tenant.List(ctx, db.SQL)
+					if err != nil {
+						return registryMissing(err)
+					}
+					if t, err = d.tenant(ts, *schema); err != nil {
+						return err
+					}
 				}
 				s := superuserScope{db: db, t: t}
 				u := models.User{Username: *username, Email: *email, IsActive: true, IsStaff: true, IsSuperuser: true}

@@ -44,6 +44,7 @@ func demoCommand() *Command {
 				if main := rt.cfg.Tenancy.MainDomain; main != "" {
 					fmt.Fprintf(inv.Stdout, "  public site and sign-up: http://%s:%s/\n", main, port)
 				}
+				printPlatformLogin(inv.Stdout, rt.cfg.Tenancy.MainDomain, port)
 				if *noServe {
 					return nil
 				}
@@ -101,7 +102,7 @@ func setUpDemo(ctx context.Context, out io.Writer, rt *runtime) error {
 			return err
 		}
 	}
-	return nil
+	return seedPlatform(ctx, out, db)
 }
 
 func seedSite(ctx context.Context, out io.Writer, db *database.DB, s demo.Site) error {

@@ -119,23 +119,6 @@ func changePlan(ctx context.Context, inv *Invocation, schema string, ch tenant.P
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.Stdout, "%s: %s\n", schema, describePlan(p, now))
+	fmt.Fprintf(inv.Stdout, "%s: %s\n", schema, p.Describe(now))
 	return nil
-}
-
-// describePlan says a tenant's standing in one line.
-func describePlan(p tenant.Plan, now time.Time) string {
-	paid := "no end date"
-	if p.PaidUntil != nil {
-		paid = "paid until " + p.PaidUntil.Format(time.DateOnly)
-	}
-	switch {
-	case p.Suspended:
-		return "suspended (by hand); " + paid
-	case p.SuspendedAt(now):
-		return "suspended (" + paid + ", not on trial)"
-	case p.OnTrial:
-		return "serving, on trial; " + paid
-	}
-	return "serving; " + paid
 }

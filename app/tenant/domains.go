@@ -35,3 +35,13 @@ func RemoveDomain(ctx context.Context, db *sql.DB, domain string) error {
 	}
 	return inTx(ctx, db, func(tx *sql.Tx) error { return deleteDomain(ctx, tx, d) })
 }
+
+// MakePrimary makes domain its tenant's primary domain (the one lists and
+// links show); the others stay, as secondary ones.
+func MakePrimary(ctx context.Context, db *sql.DB, domain string) error {
+	d, err := NormalizeDomain(domain)
+	if err != nil {
+		return err
+	}
+	return inTx(ctx, db, func(tx *sql.Tx) error { return setPrimaryDomain(ctx, tx, d) })
+}

@@ -14,9 +14,9 @@ import (
 
 // The tenant registry lives in the public schema: public.tenants (one row a
 // tenant: schema, name, plan, role, ready) and public.domains (the hostnames
-// each answers on). This file and registry_routes.go are its one home: every
-// statement that reads or writes those tables is here, so a change to the
-// registry's shape is a change to these two files.
+// each answers on). This file, registry_routes.go and registry_list.go are
+// its one home: every statement that reads or writes those tables is here,
+// so a change to the registry's shape is a change to these three files.
 
 // Record is a tenant as the registry holds it.
 type Record struct {
@@ -230,6 +230,24 @@ func insertDomain(ctx context.Context, q querier, id int64, domain string, prima
 	if isUniqueViolation(err) {
 		return &ExistsError{Taken: DomainTaken, Name: domain}
 	}
+	return err
+}
+
+// setPrimaryDomain makes domain its tenant's primary one.
+func setPrimaryDomain(ctx context.Context, q querier, domain string) error {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT tenant_id FROM public.domains WHERE domain = $1 FOR UPDATE`, domain).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %q", ErrNoSuchDomain, domain)
+	}
+	if err != nil {
+		return err
+	}
+	// Two statements: the index allowing one primary is checked row by row.
+	if _, err := q.ExecContext(ctx, `UPDATE public.domains SET is_primary = false WHERE tenant_id = $1 AND is_primary AND domain <> $2`, id, domain); err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `UPDATE public.domains SET is_primary = true WHERE domain = $1 AND NOT is_primary`, domain)
 	return err
 }
 

@@ -60,6 +60,24 @@ func (p Plan) SuspendedAt(now time.Time) bool {
 	return !now.Before(dayAfter)
 }
 
+// Describe says the standing in a few words, as `polls suspend`, `resume`
+// and `settenant` print it and the platform admin shows it.
+func (p Plan) Describe(now time.Time) string {
+	paid := "no end date"
+	if p.PaidUntil != nil {
+		paid = "paid until " + p.PaidUntil.Format(time.DateOnly)
+	}
+	switch {
+	case p.Suspended:
+		return "suspended (by hand); " + paid
+	case p.SuspendedAt(now):
+		return "suspended (" + paid + ", not on trial)"
+	case p.OnTrial:
+		return "serving, on trial; " + paid
+	}
+	return "serving; " + paid
+}
+
 // NotifyChannel is the PostgreSQL channel on which registry changes are announced
 // (by triggers on public.tenants and public.domains), so every process drops its
 // cached routes.

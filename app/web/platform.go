@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/platformadmin"
 	"polls/app/public"
 	"polls/app/tenant"
 	"polls/app/webctx"
@@ -59,7 +60,9 @@ func (p *platform) handle(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // registerPublicRoutes mounts the main domain's pages on g, which is behind
-// the platform lifecycle: the landing page and sign-up (app/public).
-func registerPublicRoutes(g *echo.Group, pub *public.Handler) {
+// the platform lifecycle: the landing page and sign-up (app/public), and
+// the platform admin at /admin/ (app/platformadmin).
+func registerPublicRoutes(g *echo.Group, pub *public.Handler, pa *platformadmin.Handler) {
 	pub.Register(g)
+	pa.Mount(g)
 }

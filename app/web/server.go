@@ -17,6 +17,7 @@ import (
 	"polls/app/auth"
 	"polls/app/config"
 	"polls/app/database"
+	"polls/app/platformadmin"
 	"polls/app/public"
 	"polls/app/tenant"
 	"polls/static"
@@ -124,8 +125,10 @@ func New(d Deps) http.Handler {
 	publicAccess := &accessLog{log: d.Log, policy: d.RequestLog, obs: access.obs, pages: &pages{public: true}}
 	p := newEcho(d, publicAccess)
 	main := p.Group("", newPlatform(d, runner).handle)
-	registerPublicRoutes(main, public.New(public.Deps{Provisioner: d.Provisioner, Hasher: d.Hasher, MainDomain: d.MainDomain,
-		TrialDays: d.Signup.TrialDays, SignupRate: d.Signup.RatePerHour, FormPolicy: signupPolicy(d.MainDomain)}))
+	registerPublicRoutes(main,
+		public.New(public.Deps{Provisioner: d.Provisioner, Hasher: d.Hasher, MainDomain: d.MainDomain,
+			TrialDays: d.Signup.TrialDays, SignupRate: d.Signup.RatePerHour, FormPolicy: signupPolicy(d.MainDomain)}),
+		platformadmin.New(platformadmin.Config{Admin: adm, DB: d.DB.SQL, Provisioner: d.Provisioner, TenantVersion: d.TenantVersion, Log: d.Log}))
 	main.RouteNotFound("/*", appendSlash(p))
 	answerWrongMethods(p)
 	publicAccess.pages.learn(p.Routes())

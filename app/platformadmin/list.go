@@ -1,0 +1,278 @@
+package platformadmin
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"polls/app/admin"
+	"polls/app/tenant"
+	"polls/app/webctx"
+	"polls/views"
+)
+
+// perPage is Django's list_per_page.
+const perPage = 100
+
+// changeList is the data of admin/change_list, the tenant admin's list
+// page, which the tenants list shares so both admins look alike. Its fields
+// are the ones that template reads.
+type changeList struct {
+	admin.Base
+	Heading, AddURL, AddLabel string
+	Search                    bool
+	Query, SearchNote         string
+	SearchHints               []hidden
+	Filters                   []filterGroup
+	Columns                   []column
+	Rows                      []row
+	Selectable                bool
+	ActionLabel, FormAction   string
+	Count                     string
+	Pages                     []pageLink
+}
+
+type hidden struct{ Name, Value string }
+
+type filterGroup struct {
+	Title   string
+	Choices []filterChoice
+}
+
+type filterChoice struct {
+	Label, URL string
+	Selected   bool
+}
+
+type column struct {
+	Label, SortURL string
+	Sorted, Desc   bool
+}
+
+type row struct {
+	ID    int64
+	Cells []cell
+}
+
+type cell struct {
+	Text, URL string
+	IsBool    bool
+	Yes       bool
+}
+
+type pageLink struct {
+	Label, URL string
+	Current    bool
+}
+
+// listParams are the query parameters the list keeps from link to link.
+var listParams = []string{"q", "state", "on_trial", "plan", "o"}
+
+// tenantList is /admin/tenants/: search (q), filters (state, on_trial,
+// plan), sorting (o, "-" for descending) and pages (p, from 1), all done
+// in SQL. Values it does not know are ignored, as a filter that matches
+// everything.
+func (h *Handler) tenantList(c echo.Context, r *webctx.Request) error {
+	in := c.QueryParams()
+	q := tenant.ListQuery{Search: in.Get("q"), Needs: h.needs, Today: h.now(), Limit: perPage}
+	for _, s := range tenant.States {
+		if in.Get("state") == s {
+			q.State = s
+		}
+	}
+	if v, err := strconv.ParseBool(in.Get("on_trial")); err == nil {
+		q.OnTrial = &v
+	}
+	switch p := in.Get("plan"); p {
+	case tenant.PlanPaid, tenant.PlanExpired, tenant.PlanNoEnd:
+		q.Plan = p
+	}
+	if _, ok := tenant.ListSorts[strings.TrimPrefix(in.Get("o"), "-")]; ok {
+		q.Sort = in.Get("o")
+	}
+	page, _ := strconv.Atoi(in.Get("p"))
+	page = max(page, 1)
+	q.Offset = (page - 1) * perPage
+	ctx := r.DB.Statement.Context
+	rows, total, err := tenant.ListPage(ctx, r.DB.Statement.ConnPool, q)
+	if err != nil {
+		return err
+	}
+	last := max((total+perPage-1)/perPage, 1)
+	if page > last { // past the end (tenants deleted meanwhile): the last page
+		page, q.Offset = last, (last-1)*perPage
+		if rows, total, err = tenant.ListPage(ctx, r.DB.Statement.ConnPool, q); err != nil {
+			return err
+		}
+	}
+	b, err := h.admin.Page(c, r, "Select tenant to change", admin.Crumb{Label: "Tenants"})
+	if err != nil {
+		return err
+	}
+	cur := keep(in)
+	p := changeList{Base: b, Heading: "Select tenant to change", AddURL: pathTenantAdd, AddLabel: "Add tenant", Search: true, Query: q.Search,
+		Count: fmt.Sprintf("%d %s", total, views.Plural(int64(total), "tenant", "tenants")), FormAction: pathTenants}
+	for _, k := range listParams {
+		if k != "q" && cur.Get(k) != "" {
+			p.SearchHints = append(p.SearchHints, hidden{k, cur.Get(k)})
+		}
+	}
+	p.Filters = filters(cur)
+	p.Columns = columns(cur, q.Sort)
+	for _, t := range rows {
+		p.Rows = append(p.Rows, listRow(t))
+	}
+	p.Pages = pages(cur, page, last)
+	return c.Render(http.StatusOK, "admin/change_list", p)
+}
+
+// keep is the list's own parameters of in, the page left out.
+func keep(in url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range listParams {
+		if v := in.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
+
+// with is the list's URL for cur with key set to value ("" removes it).
+func with(cur url.Values, key, value string) string {
+	next := url.Values{}
+	for k, v := range cur {
+		next[k] = v
+	}
+	if value == "" {
+		next.Del(key)
+	} else {
+		next.Set(key, value)
+	}
+	if len(next) == 0 {
+		return pathTenants
+	}
+	return pathTenants + "?" + next.Encode()
+}
+
+// filters are the sidebar's choices, each keeping the other parameters.
+func filters(cur url.Values) []filterGroup {
+	group := func(title, key string, choices [][2]string) filterGroup {
+		g := filterGroup{Title: title}
+		g.Choices = append(g.Choices, filterChoice{Label: "All", URL: with(cur, key, ""), Selected: cur.Get(key) == ""})
+		for _, ch := range choices {
+			g.Choices = append(g.Choices, filterChoice{Label: ch[1], URL: with(cur, key, ch[0]), Selected: cur.Get(key) == ch[0]})
+		}
+		return g
+	}
+	var states [][2]string
+	for _, s := range tenant.States {
+		states = append(states, [2]string{s, s})
+	}
+	return []filterGroup{
+		group("By state", "state", states),
+		group("By on trial", "on_trial", [][2]string{{"true", "Yes"}, {"false", "No"}}),
+		group("By plan", "plan", [][2]string{{tenant.PlanPaid, "Paid until today or later"},
+			{tenant.PlanExpired, "Paid until a past day"}, {tenant.PlanNoEnd, "No end date"}}),
+	}
+}
+
+// columns are the list's headers; a click sorts by the column, a second
+// one the other way.
+func columns(cur url.Values, sort string) []column {
+	if sort == "" {
+		sort = "schema"
+	}
+	cols := []struct{ label, key string }{
+		{"Schema", "schema"}, {"Domains", ""}, {"Name", "name"}, {"Paid until", "paid_until"},
+		{"On trial", "on_trial"}, {"State", "state"}, {"Schema version", "version"}, {"Size on disk", ""}, {"Created", "created"},
+	}
+	out := make([]column, 0, len(cols))
+	for _, c := range cols {
+		col := column{Label: c.label}
+		if c.key != "" {
+			col.Sorted, col.Desc = strings.TrimPrefix(sort, "-") == c.key, sort == "-"+c.key
+			next := c.key
+			if sort == c.key {
+				next = "-" + c.key
+			}
+			col.SortURL = with(cur, "o", next)
+		}
+		out = append(out, col)
+	}
+	return out
+}
+
+// listRow is one tenant's line.
+func listRow(t tenant.Listed) row {
+	var domains []string
+	for _, d := range t.Domains {
+		domains = append(domains, d.Name)
+	}
+	version := "not recorded"
+	if t.Version > 0 {
+		version = strconv.FormatInt(t.Version, 10)
+	}
+	return row{ID: t.ID, Cells: []cell{
+		{Text: t.Schema, URL: tenantURL(pathTenant, t.Schema)},
+		{Text: strings.Join(domains, ", ")},
+		{Text: t.Name},
+		{Text: paidUntil(t.PaidUntil)},
+		{IsBool: true, Yes: t.OnTrial},
+		{Text: t.State},
+		{Text: version},
+		{Text: humanSize(t.Size)},
+		{Text: admin.FormatTime(t.CreatedAt)},
+	}}
+}
+
+// pages links the first and last pages and those around the current one.
+func pages(cur url.Values, page, last int) []pageLink {
+	var out []pageLink
+	gap := false
+	for i := 1; i <= last; i++ {
+		if i != 1 && i != last && (i < page-3 || i > page+3) {
+			if !gap {
+				out = append(out, pageLink{Label: "…"})
+			}
+			gap = true
+			continue
+		}
+		gap = false
+		l := pageLink{Label: strconv.Itoa(i), Current: i == page}
+		if !l.Current {
+			l.URL = with(cur, "p", strconv.Itoa(i))
+		}
+		out = append(out, l)
+	}
+	if last == 1 {
+		return nil
+	}
+	return out
+}
+
+// paidUntil shows a plan's last paid day.
+func paidUntil(d *time.Time) string {
+	if d == nil {
+		return "no end date"
+	}
+	return d.Format(time.DateOnly)
+}
+
+// humanSize is a size in bytes as people read it.
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,9 @@
+package platformadmin_test
+
+import (
+	"testing"
+
+	"polls/app/apptest"
+)
+
+func TestMain(m *testing.M) { apptest.Main(m) }

@@ -1,0 +1,3 @@
+BEGIN;
+DROP SCHEMA IF EXISTS polls_platform CASCADE;
+COMMIT;
