@@ -6,7 +6,7 @@ import "strings"
 // statement per query: Citus forwards some DDL (CREATE INDEX) to its workers
 // with the whole query string over the extended protocol, which refuses more
 // than one command. A ';' ends a statement only outside -- and (nested)
-// /* */ comments, '...' strings (” escapes; E'...' with backslash
+// /* */ comments, '...' strings (a doubled quote escapes one; E'...' with backslash
 // escapes), "quoted identifiers" and $$ / $tag$ bodies. Each statement is
 // returned without its ';', the space around it and the comments before it;
 // what holds only comments and space is dropped. An unterminated quote or comment runs to the end of the
