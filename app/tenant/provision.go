@@ -50,6 +50,14 @@ type Provisioner struct {
 	// the recorded template (tenancy.provision: migrations). Slower; the
 	// result is the same.
 	Replay bool
+	// OneStatement sends migrations and the template one statement at a
+	// time, each still in one transaction: a Citus coordinator refuses
+	// multi-command query strings for the DDL it forwards to its workers.
+	OneStatement bool
+	// Refusal, when set, is why no tenant may be created on this database
+	// (a Citus coordinator whose schema-based sharding is off): Create
+	// returns it before touching anything.
+	Refusal error
 }
 
 func (p *Provisioner) migrations() fs.FS {
@@ -66,6 +74,9 @@ func (p *Provisioner) migrations() fs.FS {
 // concurrent Creates of one schema fail fast instead of racing; the domain's
 // unique constraint does the same for domains.
 func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
+	if p.Refusal != nil {
+		return fmt.Errorf("create tenant %s: %w", nt.Schema, p.Refusal)
+	}
 	if err := ValidateSchema(nt.Schema); err != nil {
 		return err
 	}
@@ -192,7 +203,7 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 		}
 	}
 	if nt.Version != 0 {
-		if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, p.migrations()); err != nil {
+		if _, err := p.up(ctx, schema, role, p.migrations(), 0); err != nil {
 			return err
 		}
 	}
@@ -219,7 +230,7 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 			return errNoPrefix
 		}
 		role = p.Roles.For(schema)
-		if err := createRole(ctx, tx, role); err != nil {
+		if err := createRole(ctx, tx, role, p.Roles.Login); err != nil {
 			return fmt.Errorf("tenant role for %s: %w", schema, err)
 		}
 		r := pgx.Identifier{role}.Sanitize()
@@ -233,7 +244,7 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 	if _, err := tx.ExecContext(ctx, `SELECT set_config('search_path', $1, true)`, s); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, t.SQL); err != nil {
+	if err := p.execScript(ctx, tx, t.SQL); err != nil {
 		return fmt.Errorf("build from the template (version %d): %w", t.Version, err)
 	}
 	if _, err := tx.ExecContext(ctx, `RESET ROLE`); err != nil {
@@ -255,11 +266,38 @@ func (p *Provisioner) structure(ctx context.Context, conn *sql.Conn, schema, rol
 	case nt.cloneFrom != "":
 		return cloneInto(ctx, conn, nt.cloneFrom, schema, role, nt.cloneRows)
 	case nt.Version != 0:
-		_, err := dbmigrate.UpToAs(ctx, p.URL, schema, role, src, nt.Version)
+		_, err := p.up(ctx, schema, role, src, nt.Version)
 		return err
 	}
-	_, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src)
+	_, err := p.up(ctx, schema, role, src, 0)
 	return err
+}
+
+// up applies src's migrations to schema up to version (0: all of them), one
+// statement at a time when p.OneStatement.
+func (p *Provisioner) up(ctx context.Context, schema, role string, src fs.FS, version uint) (dbmigrate.Result, error) {
+	switch {
+	case p.OneStatement:
+		return dbmigrate.UpOneByOneAs(ctx, p.URL, schema, role, src, version)
+	case version != 0:
+		return dbmigrate.UpToAs(ctx, p.URL, schema, role, src, version)
+	}
+	return dbmigrate.UpAs(ctx, p.URL, schema, role, src)
+}
+
+// execScript runs a script of several statements in tx: at once, or one
+// statement at a time when p.OneStatement.
+func (p *Provisioner) execScript(ctx context.Context, tx *sql.Tx, script string) error {
+	if !p.OneStatement {
+		_, err := tx.ExecContext(ctx, script)
+		return err
+	}
+	for _, st := range dbmigrate.Split(script) {
+		if _, err := tx.ExecContext(ctx, st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dropTenant removes a tenant's schema, then its row (and domains with it).
