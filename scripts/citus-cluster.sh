@@ -60,7 +60,7 @@ node_dir() { echo "$dir/node-$1"; }
 psql_on() { # PORT SQL...: run SQL as the superuser on a node's polls database
 	port=$1
 	shift
-	as "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$(node_dir "$port")" -p "$port" -U postgres -d "$db" "$@"
+	PGOPTIONS='-c client_min_messages=warning' as "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$(node_dir "$port")" -p "$port" -U postgres -d "$db" "$@"
 }
 
 init_node() { # PORT ROLE
@@ -128,7 +128,7 @@ start)
 	init_node "$worker2" worker
 	for p in $coordinator $worker1 $worker2; do start_node "$p"; done
 	for p in $coordinator $worker1 $worker2; do create_db "$p"; done
-	psql_on "$coordinator" <<EOF
+	psql_on "$coordinator" >/dev/null <<EOF
 SELECT citus_set_coordinator_host('$host', $coordinator);
 -- The coordinator routes; the tenants' tables live on the workers.
 SELECT citus_set_node_property('$host', $coordinator, 'shouldhaveshards', false);

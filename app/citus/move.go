@@ -39,7 +39,7 @@ func Move(ctx context.Context, db *sql.DB, schema string, to Node) (from Node, m
 	if from == to {
 		return from, false, nil
 	}
-	if _, err := db.ExecContext(ctx, `SELECT citus_schema_move($1::regnamespace, $2, $3)`, quoteIdent(schema), to.Host, to.Port); err != nil {
+	if _, err := db.ExecContext(ctx, `SELECT citus_schema_move($1::regnamespace, $2::text, $3::int)`, quoteIdent(schema), to.Host, to.Port); err != nil {
 		return from, false, fmt.Errorf("move %s from %s to %s: %w", schema, from, to, err)
 	}
 	return from, true, nil

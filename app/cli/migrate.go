@@ -153,6 +153,10 @@ func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
 	if rt.cfg.Tenancy.Provision != "template" {
 		return nil
 	}
+	if rt.citus.Present {
+		fmt.Fprintln(w, "template: not used on a Citus coordinator, new tenants are built by their migrations, one statement at a time")
+		return nil
+	}
 	t, recorded, err := rt.provisioner().RecordTemplate(ctx)
 	switch {
 	case err != nil:

@@ -50,9 +50,13 @@ type Provisioner struct {
 	// the recorded template (tenancy.provision: migrations). Slower; the
 	// result is the same.
 	Replay bool
-	// OneStatement sends migrations and the template one statement at a
-	// time, each still in one transaction: a Citus coordinator refuses
-	// multi-command query strings for the DDL it forwards to its workers.
+	// OneStatement sends the migrations one statement at a time, each
+	// still in one transaction: a Citus coordinator refuses multi-command
+	// query strings for the DDL it forwards to its workers. It also builds
+	// every tenant by its migrations, not from the template: Citus refuses
+	// the template's ALTER SEQUENCE ... OWNED BY on a distributed sequence,
+	// and its workers see a role and a schema only once committed, while
+	// the template makes them and the tables in one transaction.
 	OneStatement bool
 	// Refusal, when set, is why no tenant may be created on this database
 	// (a Citus coordinator whose schema-based sharding is off): Create
@@ -166,7 +170,7 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 // it, and makes the tenant routable. From the template, that is one
 // transaction; otherwise a few, which a failure undoes by dropping the schema.
 func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt NewTenant) error {
-	if nt.cloneFrom == "" && nt.Version == 0 && nt.Fill == nil && !p.Replay {
+	if nt.cloneFrom == "" && nt.Version == 0 && nt.Fill == nil && !p.Replay && !p.OneStatement {
 		t, ok, err := p.template(ctx, conn)
 		if err == nil && ok {
 			return p.buildFromTemplate(ctx, conn, id, nt.Schema, t)
@@ -244,7 +248,7 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 	if _, err := tx.ExecContext(ctx, `SELECT set_config('search_path', $1, true)`, s); err != nil {
 		return err
 	}
-	if err := p.execScript(ctx, tx, t.SQL); err != nil {
+	if _, err := tx.ExecContext(ctx, t.SQL); err != nil {
 		return fmt.Errorf("build from the template (version %d): %w", t.Version, err)
 	}
 	if _, err := tx.ExecContext(ctx, `RESET ROLE`); err != nil {
@@ -283,21 +287,6 @@ func (p *Provisioner) up(ctx context.Context, schema, role string, src fs.FS, ve
 		return dbmigrate.UpToAs(ctx, p.URL, schema, role, src, version)
 	}
 	return dbmigrate.UpAs(ctx, p.URL, schema, role, src)
-}
-
-// execScript runs a script of several statements in tx: at once, or one
-// statement at a time when p.OneStatement.
-func (p *Provisioner) execScript(ctx context.Context, tx *sql.Tx, script string) error {
-	if !p.OneStatement {
-		_, err := tx.ExecContext(ctx, script)
-		return err
-	}
-	for _, st := range dbmigrate.Split(script) {
-		if _, err := tx.ExecContext(ctx, st); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // dropTenant removes a tenant's schema, then its row (and domains with it).
