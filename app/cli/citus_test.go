@@ -19,6 +19,9 @@ import (
 
 	"polls/app/apptest"
 	"polls/app/database"
+	"polls/app/dbmigrate"
+	"polls/app/tenant"
+	"polls/migrations"
 )
 
 // TestCitusCommandsWithoutCitus: on a single PostgreSQL the Citus commands
@@ -86,6 +89,28 @@ func asTenant(ctx context.Context, db *sql.DB, role, schema string, fn func(*sql
 		return err
 	}
 	return tx.Commit()
+}
+
+// TestCitusRefusesWithShardingOff: with schema-based sharding off (here for
+// polls' sessions only, by a URL parameter) createtenant refuses in one line
+// and leaves nothing.
+func TestCitusRefusesWithShardingOff(t *testing.T) {
+	curl := citusURL(t)
+	off := curl + "&citus.enable_schema_based_sharding=off"
+	if !strings.Contains(curl, "?") {
+		off = curl + "?citus.enable_schema_based_sharding=off"
+	}
+	env := map[string]string{"POLLS_DATABASE_URL": off}
+	s := "ct" + apptest.RandomName(6) + "_off"
+	out, code := run(t, env, "createtenant", "--schema", s, "--domain", strings.ReplaceAll(s, "_", "-")+".test")
+	t.Logf("createtenant with schema-based sharding off: exit %d\n%s", code, out)
+	if code != 1 || !strings.Contains(out, "schema-based sharding off") || !strings.Contains(out, "citus.enable_schema_based_sharding is off") {
+		t.Fatalf("want exit 1, the start line saying sharding is off and the refusal")
+	}
+	out, _ = run(t, map[string]string{"POLLS_DATABASE_URL": curl}, "tenants")
+	if strings.Contains(out, s) {
+		t.Errorf("the refused tenant is listed:\n%s", out)
+	}
 }
 
 // TestCitusCluster runs polls on a Citus coordinator with two workers:
@@ -269,6 +294,34 @@ func TestCitusCluster(t *testing.T) {
 	}
 	if status, _ := apptest.Get(t, srv.Client(t), domain(b), "/polls/"); status != http.StatusOK {
 		t.Fatalf("%s after migrate: %d", b, status)
+	}
+
+	// A release's new migration with an index, on the cluster: sent whole
+	// (as golang-migrate and the runner do on a single PostgreSQL) Citus
+	// refuses it; one statement at a time it applies, recorded.
+	c3 := schemas[3]
+	if c3 == a || c3 == b {
+		c3 = schemas[1]
+	}
+	next := migrations.TenantWith(map[string]string{"000900_tags.up.sql": "BEGIN;\n-- a release's migration; with a comment\n" +
+		"ALTER TABLE polls_question ADD COLUMN tag text NOT NULL DEFAULT 'a;b';\nCREATE INDEX polls_question_tag ON polls_question (tag);\nCOMMIT;\n"})
+	targets := []dbmigrate.Target{{Schema: c3, Role: role[c3]}}
+	var whole error
+	sum := dbmigrate.Run(ctx, curl, targets, dbmigrate.Options{Jobs: 1, Migrations: next, Progress: func(_, _ int, _ dbmigrate.Result, err error) { whole = err }})
+	t.Logf("a new migration sent whole to %s: %+v, %v", c3, sum, whole)
+	if sum.Failed != 1 || whole == nil || !strings.Contains(whole.Error(), "cannot insert multiple commands") {
+		t.Errorf("sent whole, the migration %+v, %v; want Citus's refusal, which the one-statement mode exists for", sum, whole)
+	}
+	sum = dbmigrate.Run(ctx, curl, targets, dbmigrate.Options{Jobs: 1, Migrations: next, OneStatement: true, Registry: tenant.VersionRegistry{SQL: cdb.SQL},
+		Progress: func(_, _ int, res dbmigrate.Result, err error) { t.Logf("one statement at a time: %s %d -> %d, %v", res.Schema, res.From, res.To, err) }})
+	if sum.Migrated != 1 {
+		t.Fatalf("one statement at a time: %+v", sum)
+	}
+	var tag string
+	if err := asTenant(ctx, cdb.SQL, role[c3], c3, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO polls_question (question_text, pub_date) VALUES ('q', now()) RETURNING tag`).Scan(&tag)
+	}); err != nil || tag != "a;b" {
+		t.Errorf("the new column on %s's worker: %q, %v", c3, tag, err)
 	}
 
 	// deletetenant cleans every node.
