@@ -20,7 +20,7 @@ func moveTenantCommand() *Command {
 		Summary: "on a Citus cluster: move a tenant's tables to another worker while it serves (citus_schema_move)",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
 			schema := fs.String("schema", "", "the tenant's schema (required)")
-			node := fs.String("node", "", "the worker to move it to, HOST:PORT as `polls tenants` shows (required)")
+			node := fs.String("node", "", "the worker to move it to, HOST:PORT, as the node column of polls tenants shows (required)")
 			return func(ctx context.Context, inv *Invocation, args []string) error {
 				if len(args) > 0 || *schema == "" || *node == "" {
 					return usageError("movetenant needs --schema NAME --node HOST:PORT and nothing else")
