@@ -313,7 +313,9 @@ func TestCitusCluster(t *testing.T) {
 		t.Errorf("sent whole, the migration %+v, %v; want Citus's refusal, which the one-statement mode exists for", sum, whole)
 	}
 	sum = dbmigrate.Run(ctx, curl, targets, dbmigrate.Options{Jobs: 1, Migrations: next, OneStatement: true, Registry: tenant.VersionRegistry{SQL: cdb.SQL},
-		Progress: func(_, _ int, res dbmigrate.Result, err error) { t.Logf("one statement at a time: %s %d -> %d, %v", res.Schema, res.From, res.To, err) }})
+		Progress: func(_, _ int, res dbmigrate.Result, err error) {
+			t.Logf("one statement at a time: %s %d -> %d, %v", res.Schema, res.From, res.To, err)
+		}})
 	if sum.Migrated != 1 {
 		t.Fatalf("one statement at a time: %+v", sum)
 	}
