@@ -6,11 +6,12 @@ import "strings"
 // statement per query: Citus forwards some DDL (CREATE INDEX) to its workers
 // with the whole query string over the extended protocol, which refuses more
 // than one command. A ';' ends a statement only outside -- and (nested)
-// /* */ comments, '...' strings (a doubled quote escapes one; E'...' with backslash
-// escapes), "quoted identifiers" and $$ / $tag$ bodies. Each statement is
-// returned without its ';', the space around it and the comments before it;
-// what holds only comments and space is dropped. An unterminated quote or comment runs to the end of the
-// script, so the server reports it rather than this.
+// /* */ comments, '...' strings (a doubled quote escapes one; E'...' also
+// takes backslash escapes), "quoted identifiers" and $$ / $tag$ bodies.
+// Each statement is returned without its ';', the space around it and the
+// comments before it; what holds only comments and space is dropped. An
+// unterminated quote or comment runs to the end of the script, so that the
+// server reports it rather than this.
 func Split(script string) []string {
 	var out []string
 	start := 0
