@@ -87,3 +87,22 @@ func TestRefusalCreatesNothing(t *testing.T) {
 		t.Errorf("the refused creation left %d things behind", n)
 	}
 }
+
+// TestCloneRefusedOneStatementAtATime: as on Citus, a clone is refused with
+// the way round it, and nothing is made.
+func TestCloneRefusedOneStatementAtATime(t *testing.T) {
+	src := createWith(t, newProvisioner(t))
+	p := newProvisioner(t)
+	p.OneStatement = true
+	schema := "t_" + apptest.RandomName(10)
+	dropAfter(t, schema)
+	err := p.Clone(context.Background(), src, tenant.NewTenant{Schema: schema, Domain: schema + ".test"}, true)
+	if !errors.Is(err, tenant.ErrCloneOnCitus) {
+		t.Fatalf("Clone = %v, want ErrCloneOnCitus", err)
+	}
+	var n int
+	apptest.DB(t).SQL.QueryRow(`SELECT count(*) FROM pg_namespace WHERE nspname = $1`, schema).Scan(&n)
+	if n != 0 {
+		t.Error("the refused clone made its schema")
+	}
+}
