@@ -1,5 +1,14 @@
 // Package migrations embeds the SQL migrations: shared/ builds the registry in the
 // public schema, tenant/ builds one tenant's schema and is applied to every tenant.
+//
+// On a Citus coordinator a tenant migration is sent one statement at a time
+// (dbmigrate.Split cuts it at the semicolons outside comments, strings,
+// quoted names and dollar bodies) inside one transaction, so a tenant file
+// must be one transaction (no CONCURRENTLY), and everything in it must be
+// something Citus accepts on a distributed schema. dbmigrate's
+// TestUpOneByOneBuildsWhatGolangMigrateBuilds applies every file that way
+// and compares the result; app/cli's TestCitusCluster runs them on a
+// cluster (README, "Scaling out").
 package migrations
 
 import (

@@ -44,7 +44,8 @@ func usageError(format string, a ...any) error {
 
 // commands lists every subcommand, in the order `polls help` shows them.
 func commands() []*Command {
-	return []*Command{demoCommand(), serveCommand(), migrateCommand(), createTenantCommand(), cloneTenantCommand(), createSuperuserCommand(), tenantsCommand(), addDomainCommand(), removeDomainCommand(), suspendCommand(), resumeCommand(), setTenantCommand(), renameTenantCommand(), deleteTenantCommand(), exportTenantCommand(), importTenantCommand(), importDjangoCommand()}
+	return []*Command{demoCommand(), serveCommand(), migrateCommand(), createTenantCommand(), cloneTenantCommand(), createSuperuserCommand(), tenantsCommand(), addDomainCommand(), removeDomainCommand(), suspendCommand(), resumeCommand(), setTenantCommand(), renameTenantCommand(), deleteTenantCommand(), exportTenantCommand(), importTenantCommand(), importDjangoCommand(),
+		moveTenantCommand(), rebalanceCommand()}
 }
 
 // Run runs the subcommand named by args[0].

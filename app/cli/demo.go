@@ -89,11 +89,11 @@ func setUpDemo(ctx context.Context, out io.Writer, rt *runtime) error {
 			return err
 		}
 	}
-	sum := dbmigrate.Tenants(ctx, db.URL, targets, workers, func(_, _ int, res dbmigrate.Result, err error) {
+	sum := dbmigrate.Run(ctx, db.URL, targets, dbmigrate.Options{Jobs: workers, OneStatement: rt.citus.Present, Progress: func(_, _ int, res dbmigrate.Result, err error) {
 		if err != nil {
 			fmt.Fprintf(out, "%s: migration FAILED: %v\n", res.Schema, err)
 		}
-	})
+	}})
 	if sum.Failed > 0 {
 		return errors.New("some tenants failed to migrate: run `polls migrate` to see why")
 	}

@@ -136,7 +136,7 @@ func migrate(ctx context.Context, inv *Invocation, rt *runtime, f migrateFlags) 
 		jobs = rt.cfg.MigrateJobs()
 	}
 	out := newMigrateOutput(inv.Stdout, f.json)
-	if err := migrateTenants(ctx, info, out, db, targets, jobs, f.failFast); err != nil {
+	if err := migrateTenants(ctx, info, out, db, targets, jobs, f.failFast, rt.citus.Present); err != nil {
 		return err
 	}
 	if err := unmovedError(unmoved); err != nil {
@@ -151,6 +151,10 @@ func migrate(ctx context.Context, inv *Invocation, rt *runtime, f migrateFlags) 
 // the command fail once that is done.
 func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
 	if rt.cfg.Tenancy.Provision != "template" {
+		return nil
+	}
+	if rt.citus.Present {
+		fmt.Fprintln(w, "template: not used on a Citus coordinator, new tenants are built by their migrations, one statement at a time")
 		return nil
 	}
 	t, recorded, err := rt.provisioner().RecordTemplate(ctx)
@@ -170,7 +174,7 @@ func recordTemplate(ctx context.Context, w io.Writer, rt *runtime) error {
 
 // migrateTenants migrates schemas jobs at a time, each outcome and the
 // summary told to out, and fails if any tenant did.
-func migrateTenants(ctx context.Context, info io.Writer, out migrateOutput, db *database.DB, schemas []dbmigrate.Target, jobs int, failFast bool) error {
+func migrateTenants(ctx context.Context, info io.Writer, out migrateOutput, db *database.DB, schemas []dbmigrate.Target, jobs int, failFast, oneByOne bool) error {
 	if len(schemas) == 0 {
 		fmt.Fprintln(info, "no tenants yet: `polls createtenant` makes one")
 		return nil
@@ -180,6 +184,7 @@ func migrateTenants(ctx context.Context, info io.Writer, out migrateOutput, db *
 	out.start(len(schemas))
 	sum := dbmigrate.Run(ctx, db.URL, schemas, dbmigrate.Options{
 		Jobs: jobs, FailFast: failFast, Registry: tenant.VersionRegistry{SQL: db.SQL}, Progress: out.tenant,
+		OneStatement: oneByOne, // a Citus coordinator takes one statement per query
 	})
 	out.summary(sum, time.Since(start))
 	if ctx.Err() != nil {

@@ -39,6 +39,15 @@ func giveRoles(ctx context.Context, w io.Writer, db *sql.DB, roles tenant.Roles,
 			role = move.To
 			printMove(w, tg.Schema, move)
 		}
+		if roles.Login {
+			changed, err := tenant.AllowLogin(ctx, db, role)
+			if err != nil {
+				return unmoved, err
+			}
+			if changed {
+				fmt.Fprintf(w, "%s: role %s may now log in (Citus connects to the workers as it)\n", tg.Schema, role)
+			}
+		}
 		targets[i].Role = role
 	}
 	return unmoved, nil

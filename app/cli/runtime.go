@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"polls/app/citus"
 	"polls/app/config"
 	"polls/app/database"
 	"polls/app/embeddedpg"
@@ -21,6 +22,7 @@ type runtime struct {
 	db    *database.DB
 	mode  tenant.Isolation
 	roles tenant.Roles
+	citus citus.Info // the zero Info on a single PostgreSQL
 	close func()
 }
 
@@ -63,10 +65,20 @@ func (inv *Invocation) start(ctx context.Context, opts startOptions) (*runtime, 
 		closeDB()
 		return nil, err
 	}
-	return &runtime{cfg: cfg, log: log, db: db, mode: mode, roles: roles, close: closeDB}, nil
+	ci, err := citus.Detect(ctx, db.SQL)
+	if err != nil {
+		closeDB()
+		return nil, err
+	}
+	if ci.Present {
+		log.Info(ci.String())
+		roles.Login = true // Citus connects to the workers as the tenant's role
+	}
+	return &runtime{cfg: cfg, log: log, db: db, mode: mode, roles: roles, citus: ci, close: closeDB}, nil
 }
 
 // provisioner creates tenants as the settings say.
 func (rt *runtime) provisioner() *tenant.Provisioner {
-	return &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode, Roles: rt.roles, Replay: rt.cfg.Tenancy.Provision == "migrations"}
+	return &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode, Roles: rt.roles, Replay: rt.cfg.Tenancy.Provision == "migrations",
+		OneStatement: rt.citus.Present, Refusal: rt.citus.CreateRefusal()}
 }

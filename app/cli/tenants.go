@@ -8,13 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"polls/app/citus"
 	"polls/app/tenant"
 )
 
 func tenantsCommand() *Command {
 	return &Command{
 		Name:    "tenants",
-		Summary: "list the tenants: schema, primary domain, name, paid_until, on_trial (tab-separated)",
+		Summary: "list the tenants: schema, primary domain, name, paid_until, on_trial (tab-separated; on Citus, then the node)",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
 			asJSON := fs.Bool("json", false, "print a JSON array instead of tab-separated lines")
 			return func(ctx context.Context, inv *Invocation, args []string) error {
@@ -30,6 +31,13 @@ func tenantsCommand() *Command {
 				if err != nil {
 					return registryMissing(err)
 				}
+				// On a Citus coordinator, each tenant's worker; empty otherwise.
+				nodes := map[string]citus.Node{}
+				if rt.citus.Present {
+					if nodes, err = citus.Nodes(ctx, rt.db.SQL); err != nil {
+						return err
+					}
+				}
 				type row struct {
 					Schema    string   `json:"schema"`
 					Domain    string   `json:"domain"`
@@ -37,13 +45,17 @@ func tenantsCommand() *Command {
 					Name      string   `json:"name"`
 					PaidUntil *string  `json:"paid_until"`
 					OnTrial   bool     `json:"on_trial"`
-					Suspended bool     `json:"suspended"` // now, by hand or by its date
+					Suspended bool     `json:"suspended"`      // now, by hand or by its date
+					Node      string   `json:"node,omitempty"` // HOST:PORT of its Citus worker
 				}
 				rows := make([]row, 0, len(ts))
 				now := time.Now()
 				for _, t := range ts {
 					r := row{Schema: t.Schema, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{},
 						Suspended: t.Plan().SuspendedAt(now)}
+					if n, ok := nodes[t.Schema]; ok {
+						r.Node = n.String()
+					}
 					for _, d := range t.Domains {
 						r.Domains = append(r.Domains, d.Name)
 					}
@@ -62,6 +74,10 @@ func tenantsCommand() *Command {
 					paid := ""
 					if r.PaidUntil != nil {
 						paid = *r.PaidUntil
+					}
+					if rt.citus.Present {
+						fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\t%s\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial, r.Node)
+						continue
 					}
 					fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial)
 				}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -39,6 +40,9 @@ type worker struct {
 	reg   Registry // nil: nothing recorded
 	conn  *pgx.Conn
 	used  int
+	// oneByOne sends each step one statement at a time (Options.OneStatement)
+	// and never hands a schema to golang-migrate, which sends a file whole.
+	oneByOne bool
 }
 
 func (w *worker) close() {
@@ -108,6 +112,11 @@ func (w *worker) migrate(ctx context.Context, t Target) (Result, error) {
 // transaction) goes to golang-migrate, as before.
 func (w *worker) apply(ctx context.Context, conn *pgx.Conn, t Target) (Result, error) {
 	res := Result{Schema: t.Schema}
+	if w.oneByOne {
+		if err := ensureVersionTable(ctx, conn, t); err != nil {
+			return res, fmt.Errorf("migrate %s: %w", t.Schema, err)
+		}
+	}
 	first := true
 	for {
 		v, next, more, err := w.applyNext(ctx, conn, t)
@@ -148,10 +157,24 @@ func (w *worker) applyNext(ctx context.Context, conn *pgx.Conn, t Target) (from,
 			return 0, 0, false, err
 		}
 	}
+	if w.oneByOne {
+		// The version table may have no row to lock yet: two runs on a new
+		// schema wait for each other here instead.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('polls.migrate:' || $1))`, t.Schema); err != nil {
+			return 0, 0, false, err
+		}
+	}
 	var version int64
 	var dirty bool
 	err = tx.QueryRow(ctx, `SELECT version, dirty FROM `+table+` FOR UPDATE`).Scan(&version, &dirty)
 	var pgErr *pgconn.PgError
+	noRow := errors.Is(err, pgx.ErrNoRows)
+	switch {
+	case w.oneByOne && noRow:
+		version, err = 0, nil // a new schema: every step is pending
+	case w.oneByOne && err == nil && (dirty || version < 0):
+		return 0, 0, false, fmt.Errorf("version %d is dirty: check the schema, then `polls migrate --schema %s --force VERSION`", version, t.Schema)
+	}
 	switch {
 	case errors.Is(err, pgx.ErrNoRows), errors.As(err, &pgErr) && pgErr.Code == "42P01":
 		return 0, 0, false, errFallback // no version yet, or no table: golang-migrate makes it
@@ -162,14 +185,21 @@ func (w *worker) applyNext(ctx context.Context, conn *pgx.Conn, t Target) (from,
 	}
 	from = uint(version)
 	s, ok := after(w.steps, from)
+	if ok && s.own && w.oneByOne {
+		return from, from, false, fmt.Errorf("%s: cannot be applied one statement at a time in a transaction (it has its own transactions, or a statement that refuses one), as Citus needs", s.name)
+	}
 	if ok && s.own {
 		return from, from, false, errFallback
 	}
 	if ok {
-		if _, err := tx.Exec(ctx, s.body); err != nil {
-			return from, from, false, fmt.Errorf("%s: %w", s.name, err)
+		if err := w.exec(ctx, tx, s); err != nil {
+			return from, from, false, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE `+table+` SET version = $1, dirty = false`, int64(s.version)); err != nil {
+		set := `UPDATE ` + table + ` SET version = $1, dirty = false`
+		if noRow {
+			set = `INSERT INTO ` + table + ` (version, dirty) VALUES ($1, false)`
+		}
+		if _, err := tx.Exec(ctx, set, int64(s.version)); err != nil {
 			return from, from, false, err
 		}
 		to = s.version
@@ -190,6 +220,48 @@ func (w *worker) applyNext(ctx context.Context, conn *pgx.Conn, t Target) (from,
 		return from, from, false, err
 	}
 	return from, to, ok, nil
+}
+
+// exec runs step s in tx: whole, or one statement at a time.
+func (w *worker) exec(ctx context.Context, tx pgx.Tx, s step) error {
+	if !w.oneByOne {
+		if _, err := tx.Exec(ctx, s.body); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		return nil
+	}
+	for _, st := range Split(s.body) {
+		if _, err := tx.Exec(ctx, st); err != nil {
+			return fmt.Errorf("%s: %w (in: %s)", s.name, err, firstLine(st))
+		}
+	}
+	return nil
+}
+
+// firstLine is the start of a statement, to say which one failed.
+func firstLine(st string) string {
+	if i := strings.IndexByte(st, '\n'); i >= 0 {
+		return st[:i] + " ..."
+	}
+	return st
+}
+
+// ensureVersionTable creates t's version table as golang-migrate lays it
+// out, when it is missing, acting as t's role so the tenant owns it.
+func ensureVersionTable(ctx context.Context, conn *pgx.Conn, t Target) error {
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		if t.Role != "" {
+			if _, err := tx.Exec(ctx, `SET LOCAL ROLE `+pgx.Identifier{t.Role}.Sanitize()); err != nil {
+				return err
+			}
+		}
+		table := pgx.Identifier{t.Schema, "schema_migrations"}.Sanitize()
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)`)
+		if err != nil {
+			return fmt.Errorf("create its version table: %w", err)
+		}
+		return nil
+	})
 }
 
 // fallback migrates t with golang-migrate and then records its version.

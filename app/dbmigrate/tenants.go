@@ -33,6 +33,9 @@ type Options struct {
 	Progress Progress // told of each outcome; may be nil
 	// Migrations are the tenant migrations; nil means the embedded ones.
 	Migrations fs.FS
+	// OneStatement sends each migration one statement at a time (Split), in
+	// its one transaction still: Citus needs it (see UpOneByOneAs).
+	OneStatement bool
 }
 
 // Tenants migrates targets with up to workers at once, recording nothing in
@@ -89,7 +92,7 @@ func Run(ctx context.Context, url string, schemas []Target, o Options) Summary {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{url: url, src: src, steps: steps, reg: o.Registry}
+			w := &worker{url: url, src: src, steps: steps, reg: o.Registry, oneByOne: o.OneStatement}
 			defer w.close()
 			for target := range jobs {
 				if o.FailFast && failed.Load() {

@@ -3,10 +3,17 @@ package tenant
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 )
+
+// ErrCloneOnCitus refuses a clone on a Citus coordinator: the copied
+// structure sets sequence ownership with ALTER SEQUENCE ... OWNED BY, which
+// Citus refuses on a distributed sequence.
+var ErrCloneOnCitus = errors.New("cloning a tenant is not supported on a Citus coordinator (Citus refuses the copy's ALTER SEQUENCE ... OWNED BY): " +
+	"`polls exporttenant` then `polls importtenant` under the new name copies it there")
 
 // Clone creates the tenant nt with the structure of the tenant whose schema
 // is from (what its catalog holds, not what the migrations say: an index
@@ -14,6 +21,9 @@ import (
 // advanced past them. It is Create in every other way: its own role, all or
 // nothing, never served half-built.
 func (p *Provisioner) Clone(ctx context.Context, from string, nt NewTenant, withRows bool) error {
+	if p.OneStatement {
+		return fmt.Errorf("clone tenant %s: %w", from, ErrCloneOnCitus)
+	}
 	if _, err := readyTenantID(ctx, p.SQL, from); err != nil {
 		return fmt.Errorf("clone tenant %s: %w", from, err)
 	}

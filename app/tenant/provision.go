@@ -56,6 +56,18 @@ type Provisioner struct {
 	// the recorded template (tenancy.provision: migrations). Slower; the
 	// result is the same.
 	Replay bool
+	// OneStatement sends the migrations one statement at a time, each
+	// still in one transaction: a Citus coordinator refuses multi-command
+	// query strings for the DDL it forwards to its workers. It also builds
+	// every tenant by its migrations, not from the template: Citus refuses
+	// the template's ALTER SEQUENCE ... OWNED BY on a distributed sequence,
+	// and its workers see a role and a schema only once committed, while
+	// the template makes them and the tables in one transaction.
+	OneStatement bool
+	// Refusal, when set, is why no tenant may be created on this database
+	// (a Citus coordinator whose schema-based sharding is off): Create
+	// returns it before touching anything.
+	Refusal error
 }
 
 func (p *Provisioner) migrations() fs.FS {
@@ -72,6 +84,9 @@ func (p *Provisioner) migrations() fs.FS {
 // concurrent Creates of one schema fail fast instead of racing; the domain's
 // unique constraint does the same for domains.
 func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
+	if p.Refusal != nil {
+		return fmt.Errorf("create tenant %s: %w", nt.Schema, p.Refusal)
+	}
 	if err := ValidateSchema(nt.Schema); err != nil {
 		return err
 	}
@@ -175,7 +190,7 @@ func (p *Provisioner) register(ctx context.Context, conn *sql.Conn, nt NewTenant
 // it, and makes the tenant routable. From the template, that is one
 // transaction; otherwise a few, which a failure undoes by dropping the schema.
 func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt NewTenant) error {
-	if nt.cloneFrom == "" && nt.Version == 0 && !p.Replay {
+	if nt.cloneFrom == "" && nt.Version == 0 && !p.Replay && !p.OneStatement {
 		t, ok, err := p.template(ctx, conn)
 		if err == nil && ok {
 			return p.buildFromTemplate(ctx, conn, id, nt.Schema, t, nt.Fill)
@@ -212,7 +227,7 @@ func (p *Provisioner) build(ctx context.Context, conn *sql.Conn, id int64, nt Ne
 		}
 	}
 	if nt.Version != 0 {
-		if _, err := dbmigrate.UpAs(ctx, p.URL, schema, role, p.migrations()); err != nil {
+		if _, err := p.up(ctx, schema, role, p.migrations(), 0); err != nil {
 			return err
 		}
 	}
@@ -240,7 +255,7 @@ func (p *Provisioner) buildFromTemplate(ctx context.Context, conn *sql.Conn, id 
 			return errNoPrefix
 		}
 		role = p.Roles.For(schema)
-		if err := createRole(ctx, tx, role); err != nil {
+		if err := createRole(ctx, tx, role, p.Roles.Login); err != nil {
 			return fmt.Errorf("tenant role for %s: %w", schema, err)
 		}
 		r := pgx.Identifier{role}.Sanitize()
@@ -281,11 +296,23 @@ func (p *Provisioner) structure(ctx context.Context, conn *sql.Conn, schema, rol
 	case nt.cloneFrom != "":
 		return cloneInto(ctx, conn, nt.cloneFrom, schema, role, nt.cloneRows)
 	case nt.Version != 0:
-		_, err := dbmigrate.UpToAs(ctx, p.URL, schema, role, src, nt.Version)
+		_, err := p.up(ctx, schema, role, src, nt.Version)
 		return err
 	}
-	_, err := dbmigrate.UpAs(ctx, p.URL, schema, role, src)
+	_, err := p.up(ctx, schema, role, src, 0)
 	return err
+}
+
+// up applies src's migrations to schema up to version (0: all of them), one
+// statement at a time when p.OneStatement.
+func (p *Provisioner) up(ctx context.Context, schema, role string, src fs.FS, version uint) (dbmigrate.Result, error) {
+	switch {
+	case p.OneStatement:
+		return dbmigrate.UpOneByOneAs(ctx, p.URL, schema, role, src, version)
+	case version != 0:
+		return dbmigrate.UpToAs(ctx, p.URL, schema, role, src, version)
+	}
+	return dbmigrate.UpAs(ctx, p.URL, schema, role, src)
 }
 
 // dropTenant removes a tenant's schema, then its row (and domains with it).

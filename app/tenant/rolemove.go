@@ -40,7 +40,7 @@ func MoveRole(ctx context.Context, db *sql.DB, roles Roles, schema string) (Role
 		if from == "" || from == to {
 			return nil
 		}
-		if err := createRole(ctx, tx, to); err != nil {
+		if err := createRole(ctx, tx, to, roles.Login); err != nil {
 			return err
 		}
 		stmt := `REASSIGN OWNED BY ` + pgx.Identifier{from}.Sanitize() + ` TO ` + pgx.Identifier{to}.Sanitize()

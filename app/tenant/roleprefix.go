@@ -18,6 +18,12 @@ type Roles struct {
 	// Prefix begins every role name: tenancy.role_prefix, or derived from
 	// the database's name (ResolveRoles).
 	Prefix string
+	// Login makes the tenant roles able to log in. Citus needs it: it opens
+	// its connections to the workers as the current user, which after SET
+	// ROLE is the tenant's role (citusdata/citus issue 7719). The workers'
+	// pg_hba.conf then lets these roles in from the coordinator only (README,
+	// "Scaling out"); `polls migrate` turns it on for existing roles.
+	Login bool
 }
 
 // errNoPrefix is a Roles left zero: a role named by the bare schema could

@@ -13,7 +13,8 @@ import (
 type Isolation string
 
 const (
-	// IsolationRoles: each schema is owned by its own NOLOGIN role, and every
+	// IsolationRoles: each schema is owned by its own role (NOLOGIN but under
+	// Citus, Roles.Login), and every
 	// tenant transaction runs as that role, so PostgreSQL refuses any access to
 	// another tenant's schema or to the registry. The default.
 	IsolationRoles Isolation = "roles"
@@ -73,7 +74,7 @@ func ensureRole(ctx context.Context, db *sql.DB, roles Roles, schema string, rea
 		return "", err
 	}
 	defer tx.Rollback()
-	if err := createRole(ctx, tx, role); err != nil {
+	if err := createRole(ctx, tx, role, roles.Login); err != nil {
 		return "", fmt.Errorf("tenant role for %s: %w", schema, err)
 	}
 	q := `ALTER SCHEMA ` + pgx.Identifier{schema}.Sanitize() + ` OWNER TO ` + pgx.Identifier{role}.Sanitize()
@@ -91,10 +92,11 @@ func ensureRole(ctx context.Context, db *sql.DB, roles Roles, schema string, rea
 	return role, tx.Commit()
 }
 
-// createRole creates a tenant role in tx and lets the current user act as it.
+// createRole creates a tenant role in tx and lets the current user act as it;
+// login makes it able to log in (Roles.Login).
 // A role of that name used only in this database is the leftover of a create
 // killed midway, and is taken; one used by another database is refused.
-func createRole(ctx context.Context, tx *sql.Tx, role string) error {
+func createRole(ctx context.Context, tx *sql.Tx, role string, login bool) error {
 	// Serialise role creation across processes: CREATE ROLE has no IF NOT EXISTS.
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('polls.role:' || $1))`, role); err != nil {
 		return err
@@ -104,13 +106,34 @@ func createRole(ctx context.Context, tx *sql.Tx, role string) error {
 		return err
 	}
 	r := pgx.Identifier{role}.Sanitize()
-	if exists {
+	switch {
+	case exists:
 		if err := refuseShared(ctx, tx, role); err != nil {
 			return err
 		}
-	} else if _, err := tx.ExecContext(ctx, `CREATE ROLE `+r+` NOLOGIN NOINHERIT`); err != nil {
-		return fmt.Errorf("create role %s: %w", role, err)
+		if login { // a leftover, maybe made before Citus
+			if _, err := tx.ExecContext(ctx, `ALTER ROLE `+r+` LOGIN`); err != nil {
+				return fmt.Errorf("let role %s log in: %w", role, err)
+			}
+		}
+	default:
+		if _, err := tx.ExecContext(ctx, `CREATE ROLE `+r+` `+loginClause(login)+` NOINHERIT`); err != nil {
+			return fmt.Errorf("create role %s: %w", role, err)
+		}
 	}
+	return grantTo(ctx, tx, role)
+}
+
+func loginClause(login bool) string {
+	if login {
+		return "LOGIN"
+	}
+	return "NOLOGIN"
+}
+
+// grantTo lets the current user act as role.
+func grantTo(ctx context.Context, tx *sql.Tx, role string) error {
+	r := pgx.Identifier{role}.Sanitize()
 	if _, err := tx.ExecContext(ctx, `GRANT `+r+` TO CURRENT_USER`); err != nil {
 		return fmt.Errorf("grant role %s: %w", role, err)
 	}
@@ -151,4 +174,21 @@ func reassignObjects(ctx context.Context, tx *sql.Tx, schema, role string) error
 		}
 	}
 	return nil
+}
+
+// AllowLogin lets a tenant role created NOLOGIN (before the database was a
+// Citus coordinator) log in, as Roles.Login asks; changed says whether it
+// had to. Citus propagates the ALTER ROLE to the workers.
+func AllowLogin(ctx context.Context, db *sql.DB, role string) (changed bool, err error) {
+	var can bool
+	if err := db.QueryRowContext(ctx, `SELECT rolcanlogin FROM pg_roles WHERE rolname = $1`, role).Scan(&can); err != nil {
+		return false, fmt.Errorf("role %s: %w", role, err)
+	}
+	if can {
+		return false, nil
+	}
+	if _, err := db.ExecContext(ctx, `ALTER ROLE `+pgx.Identifier{role}.Sanitize()+` LOGIN`); err != nil {
+		return false, fmt.Errorf("let role %s log in: %w", role, err)
+	}
+	return true, nil
 }

@@ -11,8 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-
-	"polls/app/dbmigrate"
 )
 
 // A new tenant is built from a template, not by replaying every migration:
@@ -102,7 +100,7 @@ func (p *Provisioner) RecordTemplate(ctx context.Context) (t Template, recorded 
 	if _, err := conn.ExecContext(ctx, `CREATE SCHEMA `+pgx.Identifier{scratch}.Sanitize()); err != nil {
 		return t, false, fmt.Errorf("record the tenant template: %w", err)
 	}
-	res, err := dbmigrate.UpAs(ctx, p.URL, scratch, "", src)
+	res, err := p.up(ctx, scratch, "", src, 0)
 	if err != nil {
 		return t, false, fmt.Errorf("record the tenant template: %w", err)
 	}
