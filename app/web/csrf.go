@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"polls/app/webctx"
 )
 
 const (
@@ -133,4 +135,16 @@ func newCSRFToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// guardForm reads the whole body and checks its CSRF token (checkCSRF),
+// and lets the handler give the visitor a new token (RotateCSRF).
+func guardForm(c echo.Context, r *webctx.Request, trustedOrigins []string, maxFields int) error {
+	token, err := checkCSRF(c, trustedOrigins, maxFields)
+	if err != nil {
+		return err
+	}
+	r.CSRF = token
+	r.RotateCSRF = func() { r.CSRF = setCSRFCookie(c) }
+	return nil
 }

@@ -43,11 +43,9 @@ func (p *platform) handle(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		r := &webctx.Request{Secure: p.proxies.secure(req), Site: webctx.Site{Name: platformSite.Name, Schema: platformSite.Schema}}
 		webctx.Set(c, r)
-		var err error
-		if r.CSRF, err = checkCSRF(c, p.trustedOrigins, p.maxFields); err != nil {
+		if err := guardForm(c, r, p.trustedOrigins, p.maxFields); err != nil {
 			return err
 		}
-		r.RotateCSRF = func() { r.CSRF = setCSRFCookie(c) }
 		ctx, cancel := withBudget(req.Context(), p.budget)
 		defer cancel()
 		held := holdResponse(c, r, next)

@@ -64,10 +64,9 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if r.CSRF, err = checkCSRF(c, s.trustedOrigins, s.maxFields); err != nil {
+		if err := guardForm(c, r, s.trustedOrigins, s.maxFields); err != nil {
 			return err
 		}
-		r.RotateCSRF = func() { r.CSRF = setCSRFCookie(c) }
 		ctx, cancel := withBudget(req.Context(), s.budget)
 		defer cancel()
 		held := holdResponse(c, r, next)
