@@ -94,20 +94,26 @@ func UpToAs(ctx context.Context, url, schema, role string, src fs.FS, version ui
 }
 
 // upAs applies src's migrations up to version (0: all of them), with
-// params as the session's settings.
-func upAs(ctx context.Context, url, schema, role string, src fs.FS, target uint, params map[string]string) (res Result, err error) {
+// settings set on the session (after connecting, not in the startup
+// packet, which PgBouncer refuses unknown names in).
+func upAs(ctx context.Context, url, schema, role string, src fs.FS, target uint, settings map[string]string) (res Result, err error) {
 	res.Schema = schema
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
 		return res, fmt.Errorf("parse database url: %w", err)
 	}
-	for k, v := range params {
-		cfg.RuntimeParams[k] = v
-	}
 	cfg.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
 	var opts []stdlib.OptionOpenDB
-	if role != "" {
+	if role != "" || len(settings) > 0 {
 		opts = append(opts, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			for k, v := range settings {
+				if _, err := c.Exec(ctx, `SELECT set_config($1, $2, false)`, k, v); err != nil {
+					return err
+				}
+			}
+			if role == "" {
+				return nil
+			}
 			_, err := c.Exec(ctx, "SET ROLE "+pgx.Identifier{role}.Sanitize())
 			return err
 		}))
