@@ -28,9 +28,16 @@ var ErrShardingOff = errors.New("citus.enable_schema_based_sharding is off on th
 // ErrNotCoordinator refuses to create a tenant on a worker node.
 var ErrNotCoordinator = errors.New("this database has the citus extension but is not the cluster's coordinator: point polls at the coordinator")
 
+// Querier is what the reads run on: the pool (*sql.DB), or a request's
+// transaction (the platform admin's, through its gorm ConnPool).
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // Detect reads whether db is a Citus database and how it is set up. A
 // database without the extension gives the zero Info, no error.
-func Detect(ctx context.Context, db *sql.DB) (Info, error) {
+func Detect(ctx context.Context, db Querier) (Info, error) {
 	var info Info
 	err := db.QueryRowContext(ctx, `SELECT extversion FROM pg_extension WHERE extname = 'citus'`).Scan(&info.Version)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -17,7 +17,20 @@ func (n Node) String() string { return n.Host + ":" + strconv.Itoa(n.Port) }
 
 // Nodes returns the node each distributed schema's tables live on, by
 // schema name. A schema with no table yet has none, and is absent.
-func Nodes(ctx context.Context, db *sql.DB) (map[string]Node, error) {
+func Nodes(ctx context.Context, db Querier) (map[string]Node, error) {
+	return nodes(ctx, db, "", nil)
+}
+
+// NodesOf is Nodes for the given schemas only (a page of a list).
+func NodesOf(ctx context.Context, db Querier, schemas []string) (map[string]Node, error) {
+	if len(schemas) == 0 {
+		return map[string]Node{}, nil
+	}
+	return nodes(ctx, db, `WHERE n.nspname = ANY($1::text[])`, []any{schemas})
+}
+
+// nodes reads the schemas' nodes, where says which schemas.
+func nodes(ctx context.Context, db Querier, where string, args []any) (map[string]Node, error) {
 	// One table per schema is enough: a distributed schema's tables are
 	// colocated, all on one node.
 	rows, err := db.QueryContext(ctx, `
@@ -28,7 +41,7 @@ func Nodes(ctx context.Context, db *sql.DB) (map[string]Node, error) {
 		              WHERE p.colocationid = ds.colocationid LIMIT 1) r ON true
 		JOIN pg_dist_shard s ON s.logicalrelid = r.logicalrelid
 		JOIN pg_dist_placement pl ON pl.shardid = s.shardid
-		JOIN pg_dist_node nd ON nd.groupid = pl.groupid AND nd.noderole = 'primary'`)
+		JOIN pg_dist_node nd ON nd.groupid = pl.groupid AND nd.noderole = 'primary' `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("where the tenant schemas live: %w", err)
 	}

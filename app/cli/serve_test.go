@@ -31,12 +31,19 @@ func startServe(t *testing.T, logs io.Writer, flags ...string) (addr string, sto
 // up to where it listens.
 func startServePrinting(t *testing.T, logs io.Writer, flags ...string) (addr string, printed []string, stop func() error) {
 	t.Helper()
+	return startServeEnv(t, nil, logs, flags...)
+}
+
+// startServeEnv is startServePrinting with extraEnv added to polls'
+// environment (as run's).
+func startServeEnv(t *testing.T, extraEnv map[string]string, logs io.Writer, flags ...string) (addr string, printed []string, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	if logs == nil {
 		logs = io.Discard
 	}
-	env := cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: logs, Getenv: getenv(t, nil)}
+	env := cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: logs, Getenv: getenv(t, extraEnv)}
 	done := make(chan error, 1)
 	go func() {
 		err := cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...), env)

@@ -36,9 +36,15 @@ type Result struct {
 // Changed reports whether any migration was applied.
 func (r Result) Changed() bool { return r.From != r.To }
 
-// Shared brings the public schema to the latest shared version.
+// Shared brings the public schema to the latest shared version. The
+// schemas it makes (polls_platform, migration 9) stay beside the registry:
+// on a Citus coordinator with schema-based sharding, every schema created
+// would otherwise become a distributed schema on a worker, and Citus
+// refuses such a migration's multi-statement CREATE INDEX. So its session
+// turns that sharding off, a setting plain PostgreSQL keeps as an unused
+// placeholder.
 func Shared(ctx context.Context, url string) (Result, error) {
-	return Up(ctx, url, "public", migrations.Shared())
+	return upAs(ctx, url, "public", "", migrations.Shared(), 0, map[string]string{"citus.enable_schema_based_sharding": "off"})
 }
 
 // Tenant brings one tenant schema (which must exist) to the latest tenant
@@ -75,7 +81,7 @@ func Up(ctx context.Context, url, schema string, src fs.FS) (Result, error) {
 // UpAs is Up acting as role for the whole session, when role is not empty.
 // The connection is private to this call and closed after it.
 func UpAs(ctx context.Context, url, schema, role string, src fs.FS) (Result, error) {
-	return upAs(ctx, url, schema, role, src, 0)
+	return upAs(ctx, url, schema, role, src, 0, nil)
 }
 
 // UpToAs is UpAs stopping at version rather than at the latest; it refuses a
@@ -84,11 +90,13 @@ func UpToAs(ctx context.Context, url, schema, role string, src fs.FS, version ui
 	if version == 0 {
 		return Result{Schema: schema}, fmt.Errorf("migrate %s: version 0 is not a migration", schema)
 	}
-	return upAs(ctx, url, schema, role, src, version)
+	return upAs(ctx, url, schema, role, src, version, nil)
 }
 
-// upAs applies src's migrations up to version (0: all of them).
-func upAs(ctx context.Context, url, schema, role string, src fs.FS, target uint) (res Result, err error) {
+// upAs applies src's migrations up to version (0: all of them), with
+// settings set on the session (after connecting, not in the startup
+// packet, which PgBouncer refuses unknown names in).
+func upAs(ctx context.Context, url, schema, role string, src fs.FS, target uint, settings map[string]string) (res Result, err error) {
 	res.Schema = schema
 	cfg, err := pgx.ParseConfig(url)
 	if err != nil {
@@ -96,8 +104,16 @@ func upAs(ctx context.Context, url, schema, role string, src fs.FS, target uint)
 	}
 	cfg.RuntimeParams["search_path"] = pgx.Identifier{schema}.Sanitize()
 	var opts []stdlib.OptionOpenDB
-	if role != "" {
+	if role != "" || len(settings) > 0 {
 		opts = append(opts, stdlib.OptionAfterConnect(func(ctx context.Context, c *pgx.Conn) error {
+			for k, v := range settings {
+				if _, err := c.Exec(ctx, `SELECT set_config($1, $2, false)`, k, v); err != nil {
+					return err
+				}
+			}
+			if role == "" {
+				return nil
+			}
 			_, err := c.Exec(ctx, "SET ROLE "+pgx.Identifier{role}.Sanitize())
 			return err
 		}))

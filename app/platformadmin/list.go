@@ -1,6 +1,7 @@
 package platformadmin
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"polls/app/admin"
+	"polls/app/citus"
 	"polls/app/tenant"
 	"polls/app/webctx"
 	"polls/views"
@@ -122,10 +124,14 @@ func (h *Handler) tenantList(c echo.Context, r *webctx.Request) error {
 			p.SearchHints = append(p.SearchHints, hidden{k, cur.Get(k)})
 		}
 	}
+	nodes, err := pageNodes(ctx, r.DB.Statement.ConnPool, rows)
+	if err != nil {
+		return err
+	}
 	p.Filters = filters(cur)
-	p.Columns = columns(cur, q.Sort)
+	p.Columns = columns(cur, q.Sort, nodes != nil)
 	for _, t := range rows {
-		p.Rows = append(p.Rows, listRow(t))
+		p.Rows = append(p.Rows, listRow(t, nodes))
 	}
 	p.Pages = pages(cur, page, last)
 	return c.Render(http.StatusOK, "admin/change_list", p)
@@ -181,15 +187,41 @@ func filters(cur url.Values) []filterGroup {
 	}
 }
 
+// pageNodes is the worker each tenant of rows lives on when the database is
+// a Citus coordinator ("" for one not distributed), nil otherwise: then the
+// list has no node column.
+func pageNodes(ctx context.Context, db citus.Querier, rows []tenant.Listed) (map[string]string, error) {
+	info, err := citus.Detect(ctx, db)
+	if err != nil || !info.Coordinator {
+		return nil, err
+	}
+	schemas := make([]string, len(rows))
+	for i, t := range rows {
+		schemas[i] = t.Schema
+	}
+	found, err := citus.NodesOf(ctx, db, schemas)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(found))
+	for s, n := range found {
+		out[s] = n.String()
+	}
+	return out, nil
+}
+
 // columns are the list's headers; a click sorts by the column, a second
-// one the other way.
-func columns(cur url.Values, sort string) []column {
+// one the other way. withNode adds the Citus worker's.
+func columns(cur url.Values, sort string, withNode bool) []column {
 	if sort == "" {
 		sort = "schema"
 	}
 	cols := []struct{ label, key string }{
 		{"Schema", "schema"}, {"Domains", ""}, {"Name", "name"}, {"Paid until", "paid_until"},
 		{"On trial", "on_trial"}, {"State", "state"}, {"Schema version", "version"}, {"Size on disk", ""}, {"Created", "created"},
+	}
+	if withNode {
+		cols = append(cols, struct{ label, key string }{"Node", ""})
 	}
 	out := make([]column, 0, len(cols))
 	for _, c := range cols {
@@ -207,8 +239,8 @@ func columns(cur url.Values, sort string) []column {
 	return out
 }
 
-// listRow is one tenant's line.
-func listRow(t tenant.Listed) row {
+// listRow is one tenant's line; nodes, when not nil, adds its Citus worker.
+func listRow(t tenant.Listed, nodes map[string]string) row {
 	var domains []string
 	for _, d := range t.Domains {
 		domains = append(domains, d.Name)
@@ -217,7 +249,7 @@ func listRow(t tenant.Listed) row {
 	if t.Version > 0 {
 		version = strconv.FormatInt(t.Version, 10)
 	}
-	return row{ID: t.ID, Cells: []cell{
+	r := row{ID: t.ID, Cells: []cell{
 		{Text: t.Schema, URL: tenantURL(pathTenant, t.Schema)},
 		{Text: strings.Join(domains, ", ")},
 		{Text: t.Name},
@@ -228,6 +260,10 @@ func listRow(t tenant.Listed) row {
 		{Text: humanSize(t.Size)},
 		{Text: admin.FormatTime(t.CreatedAt)},
 	}}
+	if nodes != nil {
+		r.Cells = append(r.Cells, cell{Text: nodes[t.Schema]})
+	}
+	return r
 }
 
 // pages links the first and last pages and those around the current one.

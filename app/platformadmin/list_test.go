@@ -82,4 +82,9 @@ func TestTenantsListAtTenThousand(t *testing.T) {
 	if strings.Contains(body, "<td>0 bytes</td>") {
 		t.Errorf("a real tenant's size on disk: got 0 bytes:\n%s", body)
 	}
+	// A Citus coordinator's list has a node column (app/cli's
+	// TestCitusCluster); a single PostgreSQL's has the columns above only.
+	if strings.Contains(body, `<th scope="col">Node</th>`) || !strings.Contains(body, `<th scope="col">Size on disk</th>`) {
+		t.Errorf("without Citus the list has a node column, or lost its own:\n%s", body)
+	}
 }
