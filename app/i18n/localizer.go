@@ -1,0 +1,31 @@
+package i18n
+
+import (
+	"golang.org/x/text/message"
+)
+
+// Localizer speaks one language: handlers get one for their request's
+// language (Catalogs.For) and templates call it through t and date.
+type Localizer struct {
+	lang    Lang
+	printer *message.Printer
+}
+
+// For returns the Localizer of l; an unknown l gets English.
+func (c *Catalogs) For(l Lang) Localizer {
+	p, ok := c.printer[l]
+	if !ok {
+		l, p = English, c.printer[English]
+	}
+	return Localizer{lang: l, printer: p}
+}
+
+// Lang is the language the Localizer speaks.
+func (z Localizer) Lang() Lang { return z.lang }
+
+// T translates key, the English text, and fills in args as fmt would; a
+// key with plural forms picks its form by the first argument. A key missing
+// from the catalog is shown as it is (in English): the tests catch that.
+func (z Localizer) T(key string, args ...any) string {
+	return z.printer.Sprintf(key, args...)
+}
