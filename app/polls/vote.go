@@ -11,7 +11,6 @@ import (
 	"polls/models"
 )
 
-
 // Vote counts one vote for the posted choice of the question, then redirects
 // to the results (303, so that reloading the results never votes twice). A
 // missing choice, or one that is not a choice of this question, sends the form
