@@ -24,6 +24,8 @@ type NewTenant struct {
 	PaidUntil *time.Time
 	OnTrial   bool
 	Suspended bool // by hand, as `polls suspend` (an imported tenant keeps its standing)
+	// Language is what the tenant's pages speak; Own "" is English.
+	Language Language
 	// Version, when not 0, builds the schema at this tenant migration version
 	// instead of the latest: Fill then loads rows made by that version (an
 	// archive's), and the later migrations run over them before the tenant
