@@ -9,6 +9,7 @@ import (
 type Localizer struct {
 	lang    Lang
 	printer *message.Printer
+	keys    map[string]bool
 }
 
 // For returns the Localizer of l; an unknown l gets English.
@@ -17,7 +18,7 @@ func (c *Catalogs) For(l Lang) Localizer {
 	if !ok {
 		l, p = English, c.printer[English]
 	}
-	return Localizer{lang: l, printer: p}
+	return Localizer{lang: l, printer: p, keys: c.keys[l]}
 }
 
 // Lang is the language the Localizer speaks.
@@ -28,4 +29,14 @@ func (z Localizer) Lang() Lang { return z.lang }
 // from the catalog is shown as it is (in English): the tests catch that.
 func (z Localizer) T(key string, args ...any) string {
 	return z.printer.Sprintf(key, args...)
+}
+
+// Message translates a finished message, such as an error's text, which
+// may hold text of its own (a host name, a %): it is shown unchanged unless
+// its catalog has it word for word.
+func (z Localizer) Message(msg string) string {
+	if !z.keys[msg] {
+		return msg
+	}
+	return z.printer.Sprintf(msg)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"polls/app/auth"
+	"polls/app/i18n"
 	"polls/app/tenant"
 	"polls/models"
 	"polls/views"
@@ -60,7 +61,11 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 			log.ErrorContext(req.Context(), "request failed", "tenant", site.Schema, "method", req.Method,
 				"path", req.URL.Path, "err", err)
 		}
-		page := errorPage{Page: views.Page{Title: http.StatusText(out.status), SiteName: site.Name}, Message: out.msg}
+		// Messages are written in English and translated here, the one
+		// place they are shown; each is a key of app/i18n's catalogs.
+		z := i18n.For(site.Lang)
+		page := errorPage{Page: views.Page{Title: z.Message(http.StatusText(out.status)), SiteName: site.Name, Lang: site.Lang},
+			Message: z.Message(out.msg)}
 		h := c.Response().Header()
 		h.Set(echo.HeaderCacheControl, "no-store")
 		if out.retryAfter > 0 {
