@@ -66,6 +66,7 @@ var locales embed.FS
 type Catalogs struct {
 	builder *catalog.Builder
 	keys    map[Lang]map[string]bool
+	texts   map[Lang]map[string][]string // every form of each message, as written
 	printer map[Lang]*message.Printer
 }
 
@@ -74,7 +75,7 @@ type Catalogs struct {
 // broken catalog.
 func Load() (*Catalogs, error) {
 	c := &Catalogs{builder: catalog.NewBuilder(catalog.Fallback(language.English)),
-		keys: map[Lang]map[string]bool{}, printer: map[Lang]*message.Printer{}}
+		keys: map[Lang]map[string]bool{}, texts: map[Lang]map[string][]string{}, printer: map[Lang]*message.Printer{}}
 	for _, l := range Languages {
 		raw, err := fs.ReadFile(locales, "locales/"+string(l)+".json")
 		if err != nil {
@@ -99,10 +100,12 @@ func (c *Catalogs) add(l Lang, raw []byte) error {
 	}
 	tag := language.Make(string(l))
 	c.keys[l] = map[string]bool{}
+	c.texts[l] = map[string][]string{}
 	for key, v := range entries {
 		c.keys[l][key] = true
 		var s string
 		if json.Unmarshal(v, &s) == nil {
+			c.texts[l][key] = []string{s}
 			if err := c.builder.SetString(tag, key, s); err != nil {
 				return fmt.Errorf("%q: %w", key, err)
 			}
@@ -119,6 +122,7 @@ func (c *Catalogs) add(l Lang, raw []byte) error {
 		for _, form := range pluralOrder {
 			if text, ok := forms[form]; ok {
 				cases = append(cases, form, text)
+				c.texts[l][key] = append(c.texts[l][key], text)
 				delete(forms, form)
 			}
 		}
@@ -137,6 +141,10 @@ var pluralOrder = []string{"zero", "one", "two", "few", "many", "other"}
 
 // Has reports whether l's catalog has a message for key.
 func (c *Catalogs) Has(l Lang, key string) bool { return c.keys[l][key] }
+
+// Texts returns every form of key's message in l, as the catalog writes
+// it (with its %d): one, or one per plural form.
+func (c *Catalogs) Texts(l Lang, key string) []string { return c.texts[l][key] }
 
 // Keys lists the keys of l's catalog, sorted.
 func (c *Catalogs) Keys(l Lang) []string {

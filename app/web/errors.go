@@ -16,6 +16,7 @@ import (
 	"polls/app/auth"
 	"polls/app/i18n"
 	"polls/app/tenant"
+	"polls/app/webctx"
 	"polls/models"
 	"polls/views"
 )
@@ -63,8 +64,14 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		// Messages are written in English and translated here, the one
 		// place they are shown; each is a key of app/i18n's catalogs.
-		z := i18n.For(site.Lang)
-		page := errorPage{Page: views.Page{Title: z.Message(http.StatusText(out.status)), SiteName: site.Name, Lang: site.Lang},
+		// A request answered before its site was known (a wrong method,
+		// an unknown host) follows the visitor's Accept-Language.
+		lang := site.Lang
+		if _, known := webctx.From(c); !known {
+			lang = i18n.Negotiate(i18n.English, true, req.Header.Get("Accept-Language"))
+		}
+		z := i18n.For(lang)
+		page := errorPage{Page: views.Page{Title: z.Message(http.StatusText(out.status)), SiteName: site.Name, Lang: lang},
 			Message: z.Message(out.msg)}
 		h := c.Response().Header()
 		h.Set(echo.HeaderCacheControl, "no-store")
