@@ -117,11 +117,12 @@ func (s *Set) Render(w io.Writer, name string, data any) error {
 }
 
 // funcsFor are the helpers templates may call, speaking z's language:
-// t translates (as i18n.Localizer.T: {{t "%d vote" .Votes}}), date writes a
+// t translates (as i18n.Localizer.T: {{t "%d vote" .Votes}}), msg a message
+// made in Go (an error, a label: shown as it is when no catalog has it), date writes a
 // time, lang is the language's tag. plural is for the pages that stay in
 // English (the platform admin, the public site).
 func funcsFor(z i18n.Localizer) template.FuncMap {
-	return template.FuncMap{"plural": Plural, "t": z.T, "date": z.Date,
+	return template.FuncMap{"plural": Plural, "t": z.T, "msg": z.Message, "date": z.Date,
 		"lang": func() string { return string(z.Lang()) }}
 }
 

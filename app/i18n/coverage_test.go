@@ -29,18 +29,20 @@ var tenantTemplates = []string{
 	"../../views/layouts/base.html",
 	"../../views/pages/error.html",
 	"../../views/pages/polls/*.html",
+	"../../views/layouts/admin.html",
+	"../../views/pages/admin/*.html",
 }
 
 // tenantGoPackages hold the handlers whose messages a tenant's visitors
 // read.
-var tenantGoPackages = []string{"../polls", "../web"}
+var tenantGoPackages = []string{"../polls", "../web", "../admin", "../auth"}
 
 func TestTenantTemplatesAreTranslated(t *testing.T) {
 	cat, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stubs := template.FuncMap{"t": fmtStub, "date": fmtStub, "lang": fmtStub, "plural": fmtStub}
+	stubs := template.FuncMap{"t": fmtStub, "msg": fmtStub, "date": fmtStub, "lang": fmtStub, "plural": fmtStub}
 	for _, pattern := range tenantTemplates {
 		files, err := filepath.Glob(pattern)
 		if err != nil || len(files) == 0 {
@@ -129,10 +131,13 @@ func pipe(p *parse.PipeNode, key func(string)) {
 var (
 	comments = regexp.MustCompile(`(?s)<!--.*?-->`)
 	// shownAttrs are the attributes a visitor reads (or hears).
-	shownAttrs = regexp.MustCompile(`\b(value|placeholder|title|alt|aria-label)="([^"]*)"`)
-	tags       = regexp.MustCompile(`(?s)<[^>]*>`)
-	entities   = regexp.MustCompile(`&#?[a-zA-Z0-9]+;`)
-	letters    = regexp.MustCompile(`\pL`)
+	shownAttrs = regexp.MustCompile(`\b(placeholder|title|alt|aria-label)="([^"]*)"`)
+	// buttons show their value.
+	buttons  = regexp.MustCompile(`<input[^>]*type="(?:submit|button|reset)"[^>]*>`)
+	values   = regexp.MustCompile(`\bvalue="([^"]*)"`)
+	tags     = regexp.MustCompile(`(?s)<[^>]*>`)
+	entities = regexp.MustCompile(`&#?[a-zA-Z0-9]+;`)
+	letters  = regexp.MustCompile(`\pL`)
 )
 
 // untranslated returns the pieces of a template's text with letters in
@@ -142,6 +147,11 @@ func untranslated(text string) []string {
 	var out []string
 	for _, m := range shownAttrs.FindAllStringSubmatch(text, -1) {
 		if letters.MatchString(m[2]) {
+			out = append(out, m[0])
+		}
+	}
+	for _, b := range buttons.FindAllString(text, -1) {
+		if m := values.FindStringSubmatch(b); m != nil && letters.MatchString(m[1]) {
 			out = append(out, m[0])
 		}
 	}
@@ -217,6 +227,10 @@ func messageLiterals(n ast.Node) []ast.Expr {
 		switch sel.Sel.Name {
 		case "T", "Message":
 			return n.Args[:1]
+		case "page", "Page": // the admin's page title: h.page(c, r, title, crumbs...)
+			if len(n.Args) >= 3 {
+				return n.Args[2:3]
+			}
 		case "NewHTTPError":
 			if len(n.Args) >= 2 {
 				return n.Args[1:2]
@@ -225,14 +239,29 @@ func messageLiterals(n ast.Node) []ast.Expr {
 	case *ast.ValueSpec:
 		var out []ast.Expr
 		for i, name := range n.Names {
-			if strings.HasPrefix(name.Name, "msg") && i < len(n.Values) {
-				out = append(out, n.Values[i])
+			if !(strings.HasPrefix(strings.ToLower(name.Name), "msg") || strings.HasPrefix(name.Name, "notice")) || i >= len(n.Values) {
+				continue
 			}
+			if m, ok := n.Values[i].(*ast.CompositeLit); ok { // a table of messages
+				for _, e := range m.Elts {
+					if kv, ok := e.(*ast.KeyValueExpr); ok {
+						out = append(out, kv.Value)
+					}
+				}
+				continue
+			}
+			out = append(out, n.Values[i])
 		}
 		return out
 	case *ast.KeyValueExpr:
-		if k, ok := n.Key.(*ast.Ident); ok && k.Name == "msg" {
+		if k, ok := n.Key.(*ast.Ident); ok && (k.Name == "msg" || k.Name == "Label") {
 			return []ast.Expr{n.Value}
+		}
+	case *ast.CompositeLit: // an admin breadcrumb: crumb{"Polls", path}
+		if id, ok := n.Type.(*ast.Ident); ok && id.Name == "crumb" && len(n.Elts) > 0 {
+			if _, keyed := n.Elts[0].(*ast.KeyValueExpr); !keyed {
+				return n.Elts[:1]
+			}
 		}
 	case *ast.AssignStmt:
 		var out []ast.Expr
@@ -270,7 +299,7 @@ func stringValue(e ast.Expr) (string, bool) {
 }
 
 func TestUntranslatedFindsText(t *testing.T) {
-	got := untranslated("<h1>\x00</h1>\n<p>Hello</p><input value=\"Vote\"><a title=\"\x00\">&nbsp;›</a><!-- a note -->")
+	got := untranslated("<h1>\x00</h1>\n<p>Hello</p><input type=\"submit\" value=\"Vote\"><option value=\"x_y\"><a title=\"\x00\">&nbsp;›</a><!-- a note -->")
 	if len(got) != 2 || got[0] != `value="Vote"` || got[1] != "Hello" {
 		t.Errorf("untranslated: got %q, want the value attribute and Hello", got)
 	}
