@@ -91,12 +91,21 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("Jan 2, 2006, 15:04") + " UTC"
 }
 
-// formatTimePtr is formatTime for an optional time.
-func formatTimePtr(t *time.Time) string {
-	if t == nil {
-		return "never"
+// formatTimeIn is formatTime in z's language: French writes the date its
+// own way ("1 décembre 2026 à 14:05 UTC"); English keeps the admin's form.
+func formatTimeIn(z i18n.Localizer, t time.Time) string {
+	if z.Lang() == i18n.English {
+		return formatTime(t)
 	}
-	return formatTime(*t)
+	return z.Date(t) + " UTC"
+}
+
+// formatTimePtrIn is formatTimeIn for an optional time.
+func formatTimePtrIn(z i18n.Localizer, t *time.Time) string {
+	if t == nil {
+		return z.T("never")
+	}
+	return formatTimeIn(z, *t)
 }
 
 // quoted is how Django names an object in messages: “like this”.

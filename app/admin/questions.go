@@ -95,7 +95,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	for _, qu := range qs {
 		p.Rows = append(p.Rows, row{ID: qu.ID, Cells: []cell{
 			{Text: qu.QuestionText, URL: questionChangeURL(qu.ID)},
-			{Text: formatTime(qu.PubDate)},
+			{Text: formatTimeIn(tr(r), qu.PubDate)},
 			{IsBool: true, Yes: qu.WasPublishedRecently(now)},
 		}})
 	}
