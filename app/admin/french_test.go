@@ -53,6 +53,7 @@ func TestFrenchAdminHasNoEnglishLeft(t *testing.T) {
 	get("user change", fmt.Sprintf("%s%d/change/", "/admin/auth/user/", uid))
 	get("password change", "/admin/password_change/")
 	_, pages["question add, errors"] = s.post(t, "/admin/polls/question/add/", url.Values{"question_text": {""}, "pub_date": {"no date"}})
+	_, pages["question add, too long"] = s.post(t, "/admin/polls/question/add/", url.Values{"question_text": {strings.Repeat("x", 201)}, "pub_date": {"2026-12-01T14:05"}})
 	_, pages["user add, errors"] = s.post(t, "/admin/auth/user/add/", url.Values{"username": {"bad name!"}, "password1": {"123"}, "password2": {"456"}})
 	_, pages["password change, errors"] = s.post(t, "/admin/password_change/", url.Values{"old_password": {"wrong"}})
 	if to := s.postRedirect(t, "/admin/polls/question/", url.Values{"action": {"delete_selected"}}); to == "" {
@@ -64,6 +65,7 @@ func TestFrenchAdminHasNoEnglishLeft(t *testing.T) {
 	for name, want := range map[string]string{
 		"question add, errors":    "Ce champ est obligatoire.",
 		"user add, errors":        "Les deux mots de passe ne correspondent pas.",
+		"question add, too long":  "Assurez-vous que cette valeur comporte au plus 200 caractères (actuellement 201).",
 		"password change, errors": "Votre ancien mot de passe est incorrect.",
 		"index":                   "Administration du site",
 		"questions":               "Seuls les 10 premiers mots",

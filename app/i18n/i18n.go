@@ -68,6 +68,7 @@ type Catalogs struct {
 	keys    map[Lang]map[string]bool
 	texts   map[Lang]map[string][]string // every form of each message, as written
 	printer map[Lang]*message.Printer
+	filled  []filled // how to recognise an English message with its blanks filled in
 }
 
 // Load reads the embedded catalogs. A file that does not parse, or a plural
@@ -85,6 +86,13 @@ func Load() (*Catalogs, error) {
 			return nil, fmt.Errorf("i18n: catalog %s: %w", l, err)
 		}
 		c.printer[l] = message.NewPrinter(language.Make(string(l)), message.Catalog(c.builder))
+	}
+	for _, key := range c.Keys(English) {
+		for _, form := range c.texts[English][key] {
+			if f, ok := newFilled(key, form); ok {
+				c.filled = append(c.filled, f)
+			}
+		}
 	}
 	return c, nil
 }

@@ -122,3 +122,25 @@ func TestParse(t *testing.T) {
 		t.Errorf("Parse(de): got %v", err)
 	}
 }
+
+func TestMessageTranslatesFilledInText(t *testing.T) {
+	fr, en := i18n.For(i18n.French), i18n.For(i18n.English)
+	tests := []struct {
+		z    i18n.Localizer
+		msg  string
+		want string
+	}{
+		{fr, "This field is required.", "Ce champ est obligatoire."},
+		{fr, "Ensure this value has at most 150 characters (it has 200).", "Assurez-vous que cette valeur comporte au plus 150 caractères (actuellement 200)."},
+		{fr, "Successfully deleted 2 questions.", "2 questions ont été supprimées avec succès."},
+		{fr, "Successfully deleted 1 question.", "1 question a été supprimée avec succès."},
+		{fr, "The question “What's up?” was deleted successfully.", "La question « What's up? » a été supprimée avec succès."},
+		{fr, "Unknown host client9.localhost: 100% sure", "Unknown host client9.localhost: 100% sure"},
+		{en, "Ensure this value has at most 150 characters (it has 200).", "Ensure this value has at most 150 characters (it has 200)."},
+	}
+	for _, tt := range tests {
+		if got := tt.z.Message(tt.msg); got != tt.want {
+			t.Errorf("%s: Message(%q) = %q, want %q", tt.z.Lang(), tt.msg, got, tt.want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ type Localizer struct {
 	lang    Lang
 	printer *message.Printer
 	keys    map[string]bool
+	filled  []filled
 }
 
 // For returns the Localizer of l; an unknown l gets English.
@@ -18,7 +19,7 @@ func (c *Catalogs) For(l Lang) Localizer {
 	if !ok {
 		l, p = English, c.printer[English]
 	}
-	return Localizer{lang: l, printer: p, keys: c.keys[l]}
+	return Localizer{lang: l, printer: p, keys: c.keys[l], filled: c.filled}
 }
 
 // Lang is the language the Localizer speaks.
@@ -32,11 +33,18 @@ func (z Localizer) T(key string, args ...any) string {
 }
 
 // Message translates a finished message, such as an error's text, which
-// may hold text of its own (a host name, a %): it is shown unchanged unless
-// its catalog has it word for word.
+// may hold text of its own (a host name, a %): a catalog key word for word,
+// or an English text of the catalog with its blanks filled in ("Ensure this
+// value has at most 150 characters (it has 200).", filled again in z's
+// language). Anything else is shown unchanged.
 func (z Localizer) Message(msg string) string {
-	if !z.keys[msg] {
-		return msg
+	if z.keys[msg] {
+		return z.printer.Sprintf(msg)
 	}
-	return z.printer.Sprintf(msg)
+	for _, f := range z.filled {
+		if args, ok := f.match(msg); ok && z.keys[f.key] {
+			return z.printer.Sprintf(f.key, args...)
+		}
+	}
+	return msg
 }
