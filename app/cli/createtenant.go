@@ -35,9 +35,6 @@ func createTenantCommand() *Command {
 					return err
 				}
 				defer rt.close()
-				if nt.Language.Own == "" {
-					nt.Language.Own = rt.cfg.Tenancy.DefaultLanguage
-				}
 				// The registry must exist; bringing it up to date is always safe.
 				if _, err := dbmigrate.Shared(ctx, rt.db.URL); err != nil {
 					return err

@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +36,20 @@ func TestTenantLanguageFromCreateToSettenant(t *testing.T) {
 		t.Errorf("tenants: got\n%s\nwant %s listed with language fr", out, schema)
 	}
 
+	// A clone speaks as its original does, unless told otherwise.
+	clone := schema + "_c"
+	t.Cleanup(func() {
+		_, _ = apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + clone + `" CASCADE`)
+		_, _ = apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, clone)
+		apptest.DropRole(t, apptest.DB(t).SQL, apptest.Roles(t).For(clone))
+	})
+	if out, code := run(t, nil, "clonetenant", "--from", schema, "--schema", clone, "--domain", "c-"+domain); code != 0 {
+		t.Fatalf("clonetenant exited %d:\n%s", code, out)
+	}
+	if out, _ := run(t, nil, "tenants"); !strings.Contains(out, clone+"\tc-"+domain+"\t"+clone+"\t\tfalse\tfr\n") {
+		t.Errorf("tenants: got\n%s\nwant the clone %s listed with its original's language, fr", out, clone)
+	}
+
 	out, code := run(t, nil, "settenant", "--schema", schema, "--language", "en", "--languages", "any")
 	if code != 0 || !strings.Contains(out, schema+": speaks en (visitors may pick any)\n") {
 		t.Fatalf("settenant --language en --languages any: exit %d\n%s", code, out)
@@ -58,5 +74,26 @@ func TestTenantLanguageFromCreateToSettenant(t *testing.T) {
 			t.Fatalf("5s after settenant --languages any, a French visitor still gets %s", body)
 		}
 		time.Sleep(10 * time.Millisecond) // polling a running server for a change made elsewhere
+	}
+}
+
+func TestDefaultLanguageFromTheSettings(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("tenancy: {default_language: fr}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	schema := "t_" + apptest.RandomName(10)
+	domain := "dl-" + apptest.RandomName(6) + ".test"
+	t.Cleanup(func() {
+		_, _ = apptest.DB(t).SQL.Exec(`DROP SCHEMA IF EXISTS "` + schema + `" CASCADE`)
+		_, _ = apptest.DB(t).SQL.Exec(`DELETE FROM public.tenants WHERE schema_name = $1`, schema)
+		apptest.DropRole(t, apptest.DB(t).SQL, apptest.Roles(t).For(schema))
+	})
+	if out, code := run(t, nil, "createtenant", "--config", cfg, "--schema", schema, "--domain", domain); code != 0 {
+		t.Fatalf("createtenant exited %d:\n%s", code, out)
+	}
+	var lang string
+	if err := apptest.DB(t).SQL.QueryRow(`SELECT language FROM public.tenants WHERE schema_name = $1`, schema).Scan(&lang); err != nil || lang != "fr" {
+		t.Errorf("a tenant created under tenancy.default_language: fr speaks %q (%v), want fr", lang, err)
 	}
 }

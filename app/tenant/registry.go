@@ -142,6 +142,13 @@ func readyTenantID(ctx context.Context, q querier, schema string) (int64, error)
 	return id, err
 }
 
+// tenantLanguage reads the language of the tenant with schema.
+func tenantLanguage(ctx context.Context, q querier, schema string) (Language, error) {
+	var l Language
+	err := q.QueryRowContext(ctx, `SELECT language, languages = 'any' FROM public.tenants WHERE schema_name = $1`, schema).Scan(&l.Own, &l.Any)
+	return l, err
+}
+
 // insertTenant registers nt, not ready (never routed) until markReady, with
 // its primary domain.
 func insertTenant(ctx context.Context, q querier, nt NewTenant) (int64, error) {
