@@ -144,3 +144,23 @@ func TestMessageTranslatesFilledInText(t *testing.T) {
 		}
 	}
 }
+
+func TestNumbersHaveNoThousandsSeparator(t *testing.T) {
+	for _, tt := range []struct {
+		z    i18n.Localizer
+		n    any
+		want string
+	}{
+		{i18n.For(i18n.English), int64(1234), "1234 votes"},
+		{i18n.For(i18n.French), 1234, "1234 votes"},
+		{i18n.For(i18n.French), int64(1), "1 vote"},
+		{i18n.For(i18n.French), 0, "0 vote"},
+	} {
+		if got := tt.z.T("%d vote", tt.n); got != tt.want {
+			t.Errorf("%s: T(%%d vote, %v) = %q, want %q", tt.z.Lang(), tt.n, got, tt.want)
+		}
+	}
+	if got, want := i18n.For(i18n.English).Message("Please submit at most 1000 forms."), "Please submit at most 1000 forms."; got != want {
+		t.Errorf("Message = %q, want Django's %q", got, want)
+	}
+}

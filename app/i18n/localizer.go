@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // Localizer speaks one language: handlers get one for their request's
@@ -29,7 +30,23 @@ func (z Localizer) Lang() Lang { return z.lang }
 // key with plural forms picks its form by the first argument. A key missing
 // from the catalog is shown as it is (in English): the tests catch that.
 func (z Localizer) T(key string, args ...any) string {
-	return z.printer.Sprintf(key, args...)
+	return z.printer.Sprintf(key, plainNumbers(args)...)
+}
+
+// plainNumbers writes integers without a thousands separator, as Django
+// does by default (USE_THOUSAND_SEPARATOR = False): "1000 forms", in both
+// languages. They stay numbers, so plural forms are still chosen by them.
+func plainNumbers(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch a.(type) {
+		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+			out[i] = number.Decimal(a, number.NoSeparator())
+		default:
+			out[i] = a
+		}
+	}
+	return out
 }
 
 // Message translates a finished message, such as an error's text, which
@@ -43,7 +60,7 @@ func (z Localizer) Message(msg string) string {
 	}
 	for _, f := range z.filled {
 		if args, ok := f.match(msg); ok && z.keys[f.key] {
-			return z.printer.Sprintf(f.key, args...)
+			return z.T(f.key, args...)
 		}
 	}
 	return msg
