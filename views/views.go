@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"polls/app/i18n"
 )
 
 //go:embed layouts pages
@@ -24,11 +26,22 @@ type Page struct {
 	CSRF     string // token for forms posted from the page
 	Flash    string // a one-time confirmation message
 	User     string // the logged-in admin user, if any
+	// Lang is the language the page is written in: it picks the catalog
+	// of t, plural and date, and fills <html lang>. Empty means English.
+	Lang i18n.Lang
 }
 
-// Set is every page, parsed.
+// pageLang is how Render finds the language in any page's data: every
+// page's data embeds Page.
+func (p Page) pageLang() i18n.Lang { return p.Lang }
+
+// localized is the data of a page that says its language.
+type localized interface{ pageLang() i18n.Lang }
+
+// Set is every page, parsed once per language so that t, plural and date
+// speak the page's language without any global state.
 type Set struct {
-	pages map[string]*template.Template
+	pages map[i18n.Lang]map[string]*template.Template
 }
 
 // Parse parses every page under pages/ with its layout: pages/admin/* and
@@ -36,7 +49,22 @@ type Set struct {
 // (the main domain's own site) layouts/public.html, everything else
 // layouts/base.html.
 func Parse() (*Set, error) {
-	s := &Set{pages: map[string]*template.Template{}}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{pages: map[i18n.Lang]map[string]*template.Template{}}
+	for _, l := range i18n.Languages {
+		if s.pages[l], err = parse(funcsFor(cat.For(l))); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// parse parses every page with the helpers of one language.
+func parse(funcs template.FuncMap) (map[string]*template.Template, error) {
+	pages := map[string]*template.Template{}
 	err := fs.WalkDir(files, "pages", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
@@ -53,16 +81,20 @@ func Parse() (*Set, error) {
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", p, err)
 		}
-		s.pages[name] = t
+		pages[name] = t
 		return nil
 	})
-	return s, err
+	return pages, err
 }
 
 // Render executes page name with data into w. It renders into a buffer first,
 // so a template error never leaves half a page written.
 func (s *Set) Render(w io.Writer, name string, data any) error {
-	t, ok := s.pages[name]
+	lang := i18n.English
+	if p, ok := data.(localized); ok && p.pageLang() != "" {
+		lang = p.pageLang()
+	}
+	t, ok := s.pages[lang][name]
 	if !ok {
 		return fmt.Errorf("render %s: no such page", name)
 	}
@@ -84,8 +116,15 @@ func (s *Set) Render(w io.Writer, name string, data any) error {
 	return err
 }
 
-// funcs are the helpers templates may call.
-var funcs = template.FuncMap{"plural": Plural}
+// funcsFor are the helpers templates may call, speaking z's language:
+// t translates (as i18n.Localizer.T: {{t "%d vote" .Votes}}), msg a message
+// made in Go (an error, a label: shown as it is when no catalog has it), date writes a
+// time, lang is the language's tag. plural is for the pages that stay in
+// English (the platform admin, the public site).
+func funcsFor(z i18n.Localizer) template.FuncMap {
+	return template.FuncMap{"plural": Plural, "t": z.T, "msg": z.Message, "date": z.Date,
+		"lang": func() string { return string(z.Lang()) }}
+}
 
 // Plural picks the word for n things: singular for exactly one.
 func Plural(n int64, singular, plural string) string {

@@ -1,10 +1,10 @@
 package admin
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 
+	"polls/app/i18n"
 	"polls/models"
 )
 
@@ -33,9 +33,9 @@ type changeList struct {
 
 // searchNote tells the reader that a search went past the words the admin
 // searches for (models.SearchTerms), or is "".
-func searchNote(q string) string {
+func searchNote(z i18n.Localizer, q string) string {
 	if _, cut := models.SearchTerms(q); cut {
-		return fmt.Sprintf("Only the first %d words were searched for, each up to %d characters.",
+		return z.T("Only the first %d words were searched for, each up to %d characters.",
 			models.MaxSearchTerms, models.MaxSearchTermLength)
 	}
 	return ""

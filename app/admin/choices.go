@@ -33,7 +33,7 @@ func (h *Handler) choiceList(c echo.Context, r *webctx.Request) error {
 	p := changeList{
 		base: b, Heading: "Select choice to change",
 		Columns: []column{{Label: "Choice text"}, {Label: "Question"}, {Label: "Votes"}},
-		Pages:   pages, Count: plural(total, "choice", "choices"),
+		Pages:   pages, Count: tr(r).T("%d choice", total),
 	}
 	for _, ch := range rows {
 		p.Rows = append(p.Rows, row{ID: ch.ID, Cells: []cell{

@@ -3,6 +3,7 @@ package admin
 import (
 	"github.com/labstack/echo/v4"
 
+	"polls/app/i18n"
 	"polls/app/webctx"
 	"polls/models"
 )
@@ -31,13 +32,13 @@ type summaryItem struct {
 
 // questionsToDelete lists questions with their choices, as Django lists what a
 // deletion takes with it.
-func questionsToDelete(qs []models.Question) ([]deletedObject, []summaryItem) {
+func questionsToDelete(z i18n.Localizer, qs []models.Question) ([]deletedObject, []summaryItem) {
 	var objs []deletedObject
 	choices := 0
 	for _, q := range qs {
-		o := deletedObject{Label: "Question: " + q.QuestionText, URL: questionChangeURL(q.ID)}
+		o := deletedObject{Label: z.T("Question: %s", q.QuestionText), URL: questionChangeURL(q.ID)}
 		for _, ch := range q.Choices {
-			o.Children = append(o.Children, deletedObject{Label: "Choice: " + ch.ChoiceText})
+			o.Children = append(o.Children, deletedObject{Label: z.T("Choice: %s", ch.ChoiceText)})
 		}
 		choices += len(q.Choices)
 		objs = append(objs, o)

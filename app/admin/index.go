@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/i18n"
 	"polls/app/webctx"
 	"polls/models"
 )
@@ -58,7 +59,7 @@ func (h *Handler) index(c echo.Context, r *webctx.Request) error {
 	}
 	p := indexPage{base: b, Apps: apps(b.IsSuperuser), HomePage: true}
 	for _, a := range actions {
-		p.Recent = append(p.Recent, describeAction(a, b.IsSuperuser))
+		p.Recent = append(p.Recent, describeAction(tr(r), a, b.IsSuperuser))
 	}
 	return c.Render(http.StatusOK, "admin/index", p)
 }
@@ -67,7 +68,8 @@ func (h *Handler) index(c echo.Context, r *webctx.Request) error {
 func (h *Handler) appIndex(app string) webctx.HandlerFunc {
 	return func(c echo.Context, r *webctx.Request) error {
 		label := map[string]string{"polls": "Polls", "auth": "Authentication and Authorization"}[app]
-		b, err := h.page(c, r, label+" administration", crumb{Label: label})
+		z := tr(r)
+		b, err := h.page(c, r, z.T("%s administration", z.Message(label)), crumb{Label: label})
 		if err != nil {
 			return err
 		}
@@ -89,8 +91,8 @@ const (
 
 // describeAction turns a log entry into a line of the Recent actions panel,
 // linking to the object unless it is gone or the reader may not open it.
-func describeAction(a models.AdminAction, superuser bool) recentEntry {
-	e := recentEntry{Repr: a.ObjectRepr, When: formatTime(a.ActionTime), Type: a.ContentType}
+func describeAction(z i18n.Localizer, a models.AdminAction, superuser bool) recentEntry {
+	e := recentEntry{Repr: a.ObjectRepr, When: formatTimeIn(z, a.ActionTime), Type: a.ContentType}
 	switch a.ActionFlag {
 	case models.ActionAddition:
 		e.Class = "addlink"

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"polls/app/auth"
+	"polls/app/i18n"
 	"polls/app/webctx"
 )
 
@@ -77,7 +77,7 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 	attempt, err := h.throttle.Reserve(r.Site.Schema, username, clientAddr(c))
 	var throttled *auth.ThrottledError
 	if errors.As(err, &throttled) {
-		return renderThrottled(c, p, throttled.Wait)
+		return renderThrottled(c, tr(r), p, throttled.Wait)
 	}
 	if err != nil {
 		return err
@@ -113,14 +113,14 @@ func (h *Handler) login(c echo.Context, r *webctx.Request) error {
 
 // renderThrottled answers an attempt the throttle refused: 429, with
 // Retry-After and the wait in words (minutes, or seconds when shorter).
-func renderThrottled(c echo.Context, p loginPage, wait time.Duration) error {
+func renderThrottled(c echo.Context, z i18n.Localizer, p loginPage, wait time.Duration) error {
 	seconds := int64(math.Ceil(wait.Seconds()))
 	c.Response().Header().Set("Retry-After", strconv.FormatInt(seconds, 10))
-	in := plural(seconds, "second", "seconds")
+	in := z.T("%d second", seconds)
 	if seconds >= 60 {
-		in = plural(int64(math.Ceil(wait.Minutes())), "minute", "minutes")
+		in = z.T("%d minute", int64(math.Ceil(wait.Minutes())))
 	}
-	p.Error = fmt.Sprintf("Too many failed login attempts for this account. Please try again in %s.", in)
+	p.Error = z.T("Too many failed login attempts for this account. Please try again in %s.", in)
 	return c.Render(http.StatusTooManyRequests, "admin/login", p)
 }
 

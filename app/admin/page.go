@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/i18n"
 	"polls/app/webctx"
 	"polls/models"
 	"polls/views"
@@ -40,17 +41,23 @@ var (
 )
 
 // page builds the common part of a page and hands over the session's
-// one-time message, which is then gone.
+// one-time message, which is then gone. title and the crumbs' labels are
+// English; those a catalog has (app/i18n) are shown in the site's language,
+// the others (a question's text, a username) as they are.
 func (h *Handler) page(c echo.Context, r *webctx.Request, title string, crumbs ...crumb) (base, error) {
-	b := base{Page: views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF}}
+	z := tr(r)
+	b := base{Page: views.Page{Title: z.Message(title), SiteName: r.Site.Name, CSRF: r.CSRF, Lang: r.Site.Lang}}
 	switch {
 	case r.Site.Suspended:
-		b.Notice = noticeSuspended
+		b.Notice = z.Message(noticeSuspended)
 	case r.Site.OnTrial:
-		b.Notice = noticeTrial
+		b.Notice = z.Message(noticeTrial)
 	}
 	if len(crumbs) > 0 {
-		b.Crumbs = append([]crumb{{"Home", pathIndex}}, crumbs...)
+		b.Crumbs = append([]crumb{{z.T("Home"), pathIndex}}, crumbs...)
+		for i := range b.Crumbs {
+			b.Crumbs[i].Label = z.Message(b.Crumbs[i].Label)
+		}
 	}
 	u := currentUser(c)
 	if u.ID == 0 {
@@ -66,6 +73,10 @@ func (h *Handler) page(c echo.Context, r *webctx.Request, title string, crumbs .
 	return b, nil
 }
 
+// tr is the Localizer of the request's language: every text of ours shown
+// in a tenant's admin goes through it (see app/i18n).
+func tr(r *webctx.Request) i18n.Localizer { return i18n.For(r.Site.Lang) }
+
 // redirectWith stores msg for the next page and redirects there: the
 // confirmation survives the redirect because it lives in the session.
 func redirectWith(c echo.Context, r *webctx.Request, to, level, msg string) error {
@@ -80,12 +91,21 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format("Jan 2, 2006, 15:04") + " UTC"
 }
 
-// formatTimePtr is formatTime for an optional time.
-func formatTimePtr(t *time.Time) string {
-	if t == nil {
-		return "never"
+// formatTimeIn is formatTime in z's language: French writes the date its
+// own way ("1 décembre 2026 à 14:05 UTC"); English keeps the admin's form.
+func formatTimeIn(z i18n.Localizer, t time.Time) string {
+	if z.Lang() == i18n.English {
+		return formatTime(t)
 	}
-	return formatTime(*t)
+	return z.Date(t) + " UTC"
+}
+
+// formatTimePtrIn is formatTimeIn for an optional time.
+func formatTimePtrIn(z i18n.Localizer, t *time.Time) string {
+	if t == nil {
+		return z.T("never")
+	}
+	return formatTimeIn(z, *t)
 }
 
 // quoted is how Django names an object in messages: “like this”.

@@ -46,7 +46,7 @@ func (h *Handler) questionAction(c echo.Context, r *webctx.Request) error {
 		if err := h.logDeletions(c, r, qs); err != nil {
 			return err
 		}
-		return redirectWith(c, r, back, "success", "Successfully deleted "+plural(n, "question", "questions")+".")
+		return redirectWith(c, r, back, "success", tr(r).T("Successfully deleted %d question.", n))
 	}
 
 	b, err := h.page(c, r, "Delete multiple objects", crumbPolls, crumbQuestions, crumb{Label: "Delete multiple objects"})
@@ -59,7 +59,7 @@ func (h *Handler) questionAction(c echo.Context, r *webctx.Request) error {
 		FormAction: back, CancelURL: back,
 		Hidden: []hiddenField{{"action", "delete_selected"}, {"post", "yes"}},
 	}
-	p.Objects, p.Summary = questionsToDelete(qs)
+	p.Objects, p.Summary = questionsToDelete(tr(r), qs)
 	for _, id := range ids {
 		p.Hidden = append(p.Hidden, hiddenField{"_selected_action", itoa(id)})
 	}
@@ -80,11 +80,11 @@ func (h *Handler) questionDeleteForm(c echo.Context, r *webctx.Request) error {
 	}
 	p := deletePage{
 		base:       b,
-		Prompt:     "Are you sure you want to delete the question " + quoted(q.QuestionText) + "? All of the following related items will be deleted:",
+		Prompt:     tr(r).T("Are you sure you want to delete the question “%s”? All of the following related items will be deleted:", q.QuestionText),
 		FormAction: c.Request().URL.Path, CancelURL: questionChangeURL(id),
 		Hidden: []hiddenField{{"post", "yes"}},
 	}
-	p.Objects, p.Summary = questionsToDelete([]models.Question{q})
+	p.Objects, p.Summary = questionsToDelete(tr(r), []models.Question{q})
 	return c.Render(http.StatusOK, "admin/delete_confirmation", p)
 }
 
@@ -102,5 +102,5 @@ func (h *Handler) questionDelete(c echo.Context, r *webctx.Request) error {
 	if err := h.logDeletions(c, r, []models.Question{q}); err != nil {
 		return err
 	}
-	return redirectWith(c, r, pathQuestions, "success", "The question "+quoted(q.QuestionText)+" was deleted successfully.")
+	return redirectWith(c, r, pathQuestions, "success", tr(r).T("The question “%s” was deleted successfully.", q.QuestionText))
 }

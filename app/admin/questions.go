@@ -75,9 +75,9 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	p := changeList{
 		base: b, Heading: "Select question to change",
 		AddURL: pathQuestionAdd, AddLabel: "Add question",
-		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Columns: cols, Pages: pages,
+		Search: true, Query: q.get("q"), SearchNote: searchNote(tr(r), q.get("q")), Columns: cols, Pages: pages,
 		Selectable: true, ActionLabel: "Delete selected questions",
-		FormAction: c.Request().URL.RequestURI(), Count: plural(total, "question", "questions"),
+		FormAction: c.Request().URL.RequestURI(), Count: tr(r).T("%d question", total),
 	}
 	for _, k := range []string{"pub_date", "o"} {
 		if v := q.get(k); v != "" {
@@ -95,7 +95,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	for _, qu := range qs {
 		p.Rows = append(p.Rows, row{ID: qu.ID, Cells: []cell{
 			{Text: qu.QuestionText, URL: questionChangeURL(qu.ID)},
-			{Text: formatTime(qu.PubDate)},
+			{Text: formatTimeIn(tr(r), qu.PubDate)},
 			{IsBool: true, Yes: qu.WasPublishedRecently(now)},
 		}})
 	}

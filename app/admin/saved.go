@@ -35,13 +35,30 @@ func (h *Handler) saved(c echo.Context, r *webctx.Request, form url.Values, m mo
 	if err := h.logAction(c, r, flag, m.contentType, id, repr, change); err != nil {
 		return err
 	}
-	msg := "The " + m.name + " " + quoted(repr) + " was " + verb + " successfully."
+	// One message per model and verb, so that each language can agree
+	// its words with the model's gender; each is a key of the catalogs.
+	z := tr(r)
+	msg := z.T(msgSaved[m.name+" "+verb], repr)
 	to := m.list
 	switch {
 	case form.Has("_continue"):
-		to, msg = link(m.change, id), msg+" You may edit it again below."
+		to, msg = link(m.change, id), msg+" "+z.T("You may edit it again below.")
 	case form.Has("_addanother"):
-		to, msg = m.add, msg+" You may add another "+m.name+" below."
+		to, msg = m.add, msg+" "+z.T(msgAddAnother[m.name])
 	}
 	return redirectWith(c, r, to, "success", msg)
+}
+
+// msgSaved is Django's confirmation of a save, by model and verb.
+var msgSaved = map[string]string{
+	"question added":   "The question “%s” was added successfully.",
+	"question changed": "The question “%s” was changed successfully.",
+	"user added":       "The user “%s” was added successfully.",
+	"user changed":     "The user “%s” was changed successfully.",
+}
+
+// msgAddAnother is the invitation after "Save and add another", by model.
+var msgAddAnother = map[string]string{
+	"question": "You may add another question below.",
+	"user":     "You may add another user below.",
 }

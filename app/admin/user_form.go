@@ -171,7 +171,7 @@ func (h *Handler) renderUserChange(c echo.Context, r *webctx.Request, old, u mod
 	return c.Render(http.StatusOK, "admin/user_form", userFormPage{
 		base: b, Action: userChangeURL(old.ID), DeleteURL: link(pathUserDelete, old.ID),
 		Username: u.Username, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, IsActive: u.IsActive, IsStaff: u.IsStaff, IsSuperuser: u.IsSuperuser,
-		LastLogin: formatTimePtr(old.LastLogin), DateJoined: formatTime(old.DateJoined),
+		LastLogin: formatTimePtrIn(tr(r), old.LastLogin), DateJoined: formatTimeIn(tr(r), old.DateJoined),
 		Errors: errs, ErrorNote: errorNote(errs.count()),
 	})
 }

@@ -33,7 +33,7 @@ func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 	}
 	p := changeList{
 		base: b, Heading: "Select user to change", AddURL: pathUserAdd, AddLabel: "Add user",
-		Search: true, Query: q.get("q"), SearchNote: searchNote(q.get("q")), Pages: pages, Count: plural(total, "user", "users"),
+		Search: true, Query: q.get("q"), SearchNote: searchNote(tr(r), q.get("q")), Pages: pages, Count: tr(r).T("%d user", total),
 		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "First name"}, {Label: "Last name"},
 			{Label: "Staff status"}, {Label: "Superuser status"}, {Label: "Active"}},
 	}
@@ -59,8 +59,8 @@ func (h *Handler) userDeleteForm(c echo.Context, r *webctx.Request) error {
 	}
 	return c.Render(http.StatusOK, "admin/delete_confirmation", deletePage{
 		base:       b,
-		Prompt:     "Are you sure you want to delete the user " + quoted(u.Username) + "? All of the following related items will be deleted:",
-		Objects:    []deletedObject{{Label: "User: " + u.Username, URL: userChangeURL(id)}},
+		Prompt:     tr(r).T("Are you sure you want to delete the user “%s”? All of the following related items will be deleted:", u.Username),
+		Objects:    []deletedObject{{Label: tr(r).T("User: %s", u.Username), URL: userChangeURL(id)}},
 		Summary:    []summaryItem{{"Users", 1}},
 		Hidden:     []hiddenField{{"post", "yes"}},
 		FormAction: c.Request().URL.Path, CancelURL: userChangeURL(id),
@@ -83,5 +83,5 @@ func (h *Handler) userDelete(c echo.Context, r *webctx.Request) error {
 	if err := models.DeleteUser(db, id); err != nil {
 		return err
 	}
-	return redirectWith(c, r, pathUsers, "success", "The user "+quoted(u.Username)+" was deleted successfully.")
+	return redirectWith(c, r, pathUsers, "success", tr(r).T("The user “%s” was deleted successfully.", u.Username))
 }

@@ -24,12 +24,19 @@ type Tenant struct {
 // migrations run every time), served at <schema>.test, dropped after the test.
 func NewTenant(t testing.TB) Tenant {
 	t.Helper()
+	return NewTenantSpeaking(t, tenant.Language{})
+}
+
+// NewTenantSpeaking is NewTenant for a tenant whose pages speak lang (its
+// Own "" is English).
+func NewTenantSpeaking(t testing.TB, lang tenant.Language) Tenant {
+	t.Helper()
 	db := DB(t)
 	schema := "t_" + RandomName(10)
 	tn := Tenant{Schema: schema, Domain: strings.ReplaceAll(schema, "_", "-") + ".test", Name: "Tenant " + schema}
 	p := &tenant.Provisioner{SQL: db.SQL, URL: URL(t), Roles: Roles(t)}
 	ctx := context.Background()
-	if err := p.Create(ctx, tenant.NewTenant{Schema: tn.Schema, Domain: tn.Domain, Name: tn.Name}); err != nil {
+	if err := p.Create(ctx, tenant.NewTenant{Schema: tn.Schema, Domain: tn.Domain, Name: tn.Name, Language: lang}); err != nil {
 		t.Fatalf("create tenant %s: %v", schema, err)
 	}
 	t.Cleanup(func() {

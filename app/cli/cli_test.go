@@ -167,7 +167,7 @@ func TestTenantCreatedWhileServingIsServedAtOnce(t *testing.T) {
 func TestTenantsLists(t *testing.T) {
 	tn := apptest.NewTenant(t)
 	out, code := run(t, nil, "tenants")
-	if code != 0 || !strings.Contains(out, tn.Schema+"\t"+tn.Domain+"\t"+tn.Name+"\t\tfalse\n") {
+	if code != 0 || !strings.Contains(out, tn.Schema+"\t"+tn.Domain+"\t"+tn.Name+"\t\tfalse\ten\n") {
 		t.Fatalf("tenants (exit %d) did not list %s tab-separated:\n%s", code, tn.Schema, out)
 	}
 	out, code = run(t, nil, "tenants", "--json")

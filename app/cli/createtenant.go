@@ -15,7 +15,7 @@ import (
 func createTenantCommand() *Command {
 	return &Command{
 		Name:    "createtenant",
-		Usage:   "--domain DOMAIN --schema NAME [--name TEXT] [--paid-until YYYY-MM-DD] [--on-trial=true|false]",
+		Usage:   "--domain DOMAIN --schema NAME [--name TEXT] [--paid-until YYYY-MM-DD] [--on-trial=true|false] [--language en|fr] [--languages own|any]",
 		Summary: "create a tenant: its schema, every tenant migration, and its domain; served at once",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
 			newTenant := newTenantFlags(fs)
@@ -57,6 +57,8 @@ func newTenantFlags(fs *flag.FlagSet) func(command string) (tenant.NewTenant, er
 	name := fs.String("name", "", "the tenant's display name (default: the schema name)")
 	paidUntil := fs.String("paid-until", "", "date the subscription is paid until, YYYY-MM-DD")
 	onTrial := fs.Bool("on-trial", false, "whether the tenant is on a trial")
+	lang := fs.String("language", "", "the language its pages and admin speak, en or fr (default: tenancy.default_language)")
+	langs := fs.String("languages", "own", "own: always its language; any: a visitor's Accept-Language may pick another")
 	return func(command string) (tenant.NewTenant, error) {
 		if *domain == "" || *schema == "" {
 			return tenant.NewTenant{}, usageError("%s needs --domain and --schema, e.g. polls %s --domain client1.localhost --schema client1", command, command)
@@ -64,6 +66,10 @@ func newTenantFlags(fs *flag.FlagSet) func(command string) (tenant.NewTenant, er
 		nt := tenant.NewTenant{Schema: *schema, Domain: *domain, Name: *name, OnTrial: *onTrial}
 		if nt.Name == "" {
 			nt.Name = nt.Schema
+		}
+		var err error
+		if nt.Language, err = parseLanguageFlags(*lang, *langs); err != nil {
+			return nt, err
 		}
 		if *paidUntil != "" {
 			d, err := time.Parse("2006-01-02", *paidUntil)

@@ -62,7 +62,8 @@ func setUpDemo(ctx context.Context, out io.Writer, rt *runtime) error {
 	}
 	p := rt.provisioner()
 	for _, s := range demo.Sites() {
-		err := p.Create(ctx, tenant.NewTenant{Schema: s.Schema, Domain: s.Domain, Name: s.Name})
+		err := p.Create(ctx, tenant.NewTenant{Schema: s.Schema, Domain: s.Domain, Name: s.Name,
+			Language: tenant.Language{Own: s.Language}})
 		var exists *tenant.ExistsError
 		switch {
 		case err == nil:

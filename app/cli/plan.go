@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"polls/app/i18n"
 	"polls/app/tenant"
 )
 
@@ -57,16 +58,18 @@ func resumeCommand() *Command {
 func setTenantCommand() *Command {
 	return &Command{
 		Name:    "settenant",
-		Usage:   "--schema NAME [--name TEXT] [--paid-until YYYY-MM-DD|none] [--on-trial=BOOL]",
-		Summary: "change a tenant's name, paid-until date or trial",
+		Usage:   "--schema NAME [--name TEXT] [--paid-until YYYY-MM-DD|none] [--on-trial=BOOL] [--language en|fr] [--languages own|any]",
+		Summary: "change a tenant's name, paid-until date, trial or language",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
 			schema := fs.String("schema", "", "the tenant's schema (required)")
 			name := fs.String("name", "", "the new display name")
 			paidUntil := fs.String("paid-until", "", "the last paid day, YYYY-MM-DD, or none for no end")
 			onTrial := fs.String("on-trial", "", "true or false")
+			lang := fs.String("language", "", "the language its pages and admin speak: en or fr")
+			langs := fs.String("languages", "", "own: always its language; any: a visitor's Accept-Language may pick another")
 			return func(ctx context.Context, inv *Invocation, args []string) error {
 				if len(args) > 0 || *schema == "" {
-					return usageError("settenant needs --schema NAME and at least one of --name, --paid-until, --on-trial")
+					return usageError("settenant needs --schema NAME and at least one of --name, --paid-until, --on-trial, --language, --languages")
 				}
 				var ch tenant.PlanChange
 				if *name != "" {
@@ -82,8 +85,21 @@ func setTenantCommand() *Command {
 					}
 					ch.OnTrial = &v
 				}
+				if *lang != "" {
+					if _, err := i18n.Parse(*lang); err != nil {
+						return usageError("--language: %v", err)
+					}
+					ch.Language = lang
+				}
+				if *langs != "" {
+					v, err := parseLanguages(*langs)
+					if err != nil {
+						return err
+					}
+					ch.AnyLanguage = &v
+				}
 				if ch == (tenant.PlanChange{}) {
-					return usageError("settenant needs at least one of --name, --paid-until, --on-trial")
+					return usageError("settenant needs at least one of --name, --paid-until, --on-trial, --language, --languages")
 				}
 				return changePlan(ctx, inv, *schema, ch, false)
 			}
@@ -120,5 +136,12 @@ func changePlan(ctx context.Context, inv *Invocation, schema string, ch tenant.P
 		return err
 	}
 	fmt.Fprintf(inv.Stdout, "%s: %s\n", schema, p.Describe(now))
+	if ch.Language != nil || ch.AnyLanguage != nil {
+		l, err := tenant.Inspect(ctx, rt.db.SQL, schema, 0, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(inv.Stdout, "%s: speaks %s\n", schema, describeLanguage(l.Language))
+	}
 	return nil
 }

@@ -80,5 +80,5 @@ func (inv *Invocation) start(ctx context.Context, opts startOptions) (*runtime, 
 // provisioner creates tenants as the settings say.
 func (rt *runtime) provisioner() *tenant.Provisioner {
 	return &tenant.Provisioner{SQL: rt.db.SQL, URL: rt.db.URL, Isolation: rt.mode, Roles: rt.roles, Replay: rt.cfg.Tenancy.Provision == "migrations",
-		OneStatement: rt.citus.Present, Refusal: rt.citus.CreateRefusal()}
+		OneStatement: rt.citus.Present, Refusal: rt.citus.CreateRefusal(), DefaultLanguage: rt.cfg.Tenancy.DefaultLanguage}
 }

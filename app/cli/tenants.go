@@ -15,7 +15,7 @@ import (
 func tenantsCommand() *Command {
 	return &Command{
 		Name:    "tenants",
-		Summary: "list the tenants: schema, primary domain, name, paid_until, on_trial (tab-separated; on Citus, then the node)",
+		Summary: "list the tenants: schema, primary domain, name, paid_until, on_trial (tab-separated; on Citus, then the node), language",
 		Setup: func(fs *flag.FlagSet) func(context.Context, *Invocation, []string) error {
 			asJSON := fs.Bool("json", false, "print a JSON array instead of tab-separated lines")
 			return func(ctx context.Context, inv *Invocation, args []string) error {
@@ -47,12 +47,17 @@ func tenantsCommand() *Command {
 					OnTrial   bool     `json:"on_trial"`
 					Suspended bool     `json:"suspended"`      // now, by hand or by its date
 					Node      string   `json:"node,omitempty"` // HOST:PORT of its Citus worker
+					Language  string   `json:"language"`       // what its pages speak: en or fr
+					Languages string   `json:"languages"`      // own, or any: visitors may pick another
 				}
 				rows := make([]row, 0, len(ts))
 				now := time.Now()
 				for _, t := range ts {
 					r := row{Schema: t.Schema, Domain: t.PrimaryDomain(), Name: t.Name, OnTrial: t.OnTrial, Domains: []string{},
-						Suspended: t.Plan().SuspendedAt(now)}
+						Suspended: t.Plan().SuspendedAt(now), Language: t.Language.Own, Languages: "own"}
+					if t.Language.Any {
+						r.Languages = "any"
+					}
 					if n, ok := nodes[t.Schema]; ok {
 						r.Node = n.String()
 					}
@@ -76,10 +81,12 @@ func tenantsCommand() *Command {
 						paid = *r.PaidUntil
 					}
 					if rt.citus.Present {
-						fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\t%s\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial, r.Node)
+						fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\t%s\t%s\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial, r.Node,
+							describeLanguage(tenant.Language{Own: r.Language, Any: r.Languages == "any"}))
 						continue
 					}
-					fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial)
+					fmt.Fprintf(inv.Stdout, "%s\t%s\t%s\t%s\t%t\t%s\n", r.Schema, r.Domain, oneLine(r.Name), paid, r.OnTrial,
+						describeLanguage(tenant.Language{Own: r.Language, Any: r.Languages == "any"}))
 				}
 				return nil
 			}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"polls/app/i18n"
 )
 
 // Config is every setting polls reads. The YAML keys are documented in config.yaml.
@@ -98,6 +100,9 @@ type Tenancy struct {
 	// UnknownHost is what an unknown subdomain of MainDomain gets:
 	// "not_found" (404) or "redirect" (302 to the landing page).
 	UnknownHost string `yaml:"unknown_host"`
+	// DefaultLanguage is the language ("en" or "fr", app/i18n) of a tenant
+	// created without one.
+	DefaultLanguage string `yaml:"default_language"`
 }
 
 // MigrateJobs is migrate.workers with its default applied: twice the CPUs
@@ -196,7 +201,8 @@ func Default() Config {
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},
-		Tenancy:  Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost", SignupRate: 10, TrialDays: 14, UnknownHost: UnknownHostNotFound},
+		Tenancy: Tenancy{Isolation: "roles", Provision: "template", MainDomain: "localhost", SignupRate: 10, TrialDays: 14, UnknownHost: UnknownHostNotFound,
+			DefaultLanguage: "en"},
 	}
 }
 
@@ -326,6 +332,9 @@ func (c Config) Validate() error {
 	}
 	if c.Tenancy.Isolation != "roles" && c.Tenancy.Isolation != "search_path" {
 		return &Error{Key: "tenancy.isolation", Msg: fmt.Sprintf("%q is not roles or search_path", c.Tenancy.Isolation)}
+	}
+	if _, err := i18n.Parse(c.Tenancy.DefaultLanguage); err != nil {
+		return &Error{Key: "tenancy.default_language", Msg: err.Error()}
 	}
 	if err := validRolePrefix(c.Tenancy.RolePrefix); err != "" {
 		return &Error{Key: "tenancy.role_prefix", Msg: err}

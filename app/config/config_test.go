@@ -45,6 +45,8 @@ func TestLimitsAreValidatedByName(t *testing.T) {
 		{"tenancy: {role_prefix: pg_polls_}", "tenancy.role_prefix"},
 		{"tenancy: {role_prefix: polls-staging}", "tenancy.role_prefix"},
 		{"tenancy: {role_prefix: polls_a_very_long_installation_name_}", "tenancy.role_prefix"},
+		{"tenancy: {default_language: de}", "tenancy.default_language"},
+		{"tenancy: {default_language: FR}", "tenancy.default_language"},
 	} {
 		path := filepath.Join(t.TempDir(), "config.yaml")
 		if err := os.WriteFile(path, []byte(tt.yaml), 0o644); err != nil {

@@ -9,6 +9,7 @@ type Site struct {
 	Name      string
 	Admin     string // username of its superuser
 	Password  string // the superuser's password, printed for the newcomer
+	Language  string // what its pages speak: client1 French, client2 English, so both show at once
 	Questions []Question
 }
 
@@ -25,7 +26,7 @@ func Sites() []Site {
 	return []Site{
 		{
 			Schema: "client1", Domain: "client1.localhost", Name: "Mon premier client",
-			Admin: "admin", Password: "client1-demo",
+			Admin: "admin", Password: "client1-demo", Language: "fr",
 			Questions: []Question{
 				{"What's up?", 0, []string{"Not much", "The sky", "Just hacking again"}},
 				{"Quel est votre fromage préféré ?", 1, []string{"Comté", "Roquefort", "Camembert", "Reblochon"}},
@@ -34,7 +35,7 @@ func Sites() []Site {
 		},
 		{
 			Schema: "client2", Domain: "client2.localhost", Name: "Un second succes",
-			Admin: "admin", Password: "client2-demo",
+			Admin: "admin", Password: "client2-demo", Language: "en",
 			Questions: []Question{
 				{"Which database do you trust with your tenants?", 0, []string{"PostgreSQL", "Also PostgreSQL", "A spreadsheet"}},
 				{"Best time for a deploy?", 2, []string{"Monday morning", "Friday at 5pm", "Never"}},

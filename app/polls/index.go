@@ -33,7 +33,7 @@ func (h *Handlers) Index(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return fmt.Errorf("polls index: %w", err)
 	}
-	data := indexPage{Page: page(r, "Latest polls"), Questions: make([]questionLink, len(qs))}
+	data := indexPage{Page: page(r, tr(r).T("Latest polls")), Questions: make([]questionLink, len(qs))}
 	for i, q := range qs {
 		data.Questions[i] = questionLink{Text: q.QuestionText, URL: link(pathDetail, q.ID)}
 	}

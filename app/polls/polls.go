@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/i18n"
 	"polls/app/webctx"
 	"polls/views"
 )
@@ -70,5 +71,9 @@ func (h *Handlers) now() time.Time {
 // page returns the layout data every polls page shares: its title, the name of
 // the site the visitor is on, and the CSRF token for forms.
 func page(r *webctx.Request, title string) views.Page {
-	return views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF}
+	return views.Page{Title: title, SiteName: r.Site.Name, CSRF: r.CSRF, Lang: r.Site.Lang}
 }
+
+// tr is the Localizer of the request's language: every text of ours shown
+// to a visitor goes through its T (see app/i18n).
+func tr(r *webctx.Request) i18n.Localizer { return i18n.For(r.Site.Lang) }

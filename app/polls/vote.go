@@ -11,9 +11,6 @@ import (
 	"polls/models"
 )
 
-// noChoiceMessage is the tutorial's message for a vote without a valid choice.
-const noChoiceMessage = "You didn't select a choice."
-
 // Vote counts one vote for the posted choice of the question, then redirects
 // to the results (303, so that reloading the results never votes twice). A
 // missing choice, or one that is not a choice of this question, sends the form
@@ -35,5 +32,5 @@ func (h *Handlers) Vote(c echo.Context, r *webctx.Request) error {
 	if err != nil {
 		return err
 	}
-	return renderDetail(c, r, q, noChoiceMessage)
+	return renderDetail(c, r, q, tr(r).T("You didn't select a choice."))
 }

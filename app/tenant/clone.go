@@ -24,11 +24,17 @@ func (p *Provisioner) Clone(ctx context.Context, from string, nt NewTenant, with
 	if p.OneStatement {
 		return fmt.Errorf("clone tenant %s: %w", from, ErrCloneOnCitus)
 	}
-	if _, err := readyTenantID(ctx, p.SQL, from); err != nil {
+	_, err := readyTenantID(ctx, p.SQL, from)
+	if err != nil {
 		return fmt.Errorf("clone tenant %s: %w", from, err)
 	}
 	if nt.Schema == from {
 		return fmt.Errorf("clone tenant %s: the clone needs a schema name of its own", from)
+	}
+	if nt.Language.Own == "" { // a clone speaks as its original does
+		if nt.Language, err = tenantLanguage(ctx, p.SQL, from); err != nil {
+			return fmt.Errorf("clone tenant %s: %w", from, err)
+		}
 	}
 	nt.Version, nt.cloneFrom, nt.cloneRows = 0, from, withRows
 	return p.Create(ctx, nt)

@@ -14,6 +14,8 @@ type PlanChange struct {
 	ClearPaidUntil bool       // no end date any more
 	OnTrial        *bool
 	Suspended      *bool
+	Language       *string // "en" or "fr" (app/i18n checks it)
+	AnyLanguage    *bool   // visitors' Accept-Language may pick another language
 }
 
 // ChangePlan applies ch to the tenant with schema and returns its plan

@@ -24,6 +24,8 @@ type NewTenant struct {
 	PaidUntil *time.Time
 	OnTrial   bool
 	Suspended bool // by hand, as `polls suspend` (an imported tenant keeps its standing)
+	// Language is what the tenant's pages speak; Own "" is English.
+	Language Language
 	// Version, when not 0, builds the schema at this tenant migration version
 	// instead of the latest: Fill then loads rows made by that version (an
 	// archive's), and the later migrations run over them before the tenant
@@ -68,6 +70,9 @@ type Provisioner struct {
 	// (a Citus coordinator whose schema-based sharding is off): Create
 	// returns it before touching anything.
 	Refusal error
+	// DefaultLanguage is the language of a tenant created without one
+	// (tenancy.default_language); "" leaves the registry's default, en.
+	DefaultLanguage string
 }
 
 func (p *Provisioner) migrations() fs.FS {
@@ -95,6 +100,9 @@ func (p *Provisioner) Create(ctx context.Context, nt NewTenant) error {
 		return err
 	}
 	nt.Domain = domain
+	if nt.Language.Own == "" {
+		nt.Language.Own = p.DefaultLanguage
+	}
 	more := make([]string, len(nt.MoreDomains))
 	for i, d := range nt.MoreDomains {
 		if more[i], err = NormalizeDomain(d); err != nil {

@@ -28,6 +28,7 @@ type Record struct {
 	Suspended bool     // by hand (polls suspend); see Plan.SuspendedAt for the whole rule
 	Role      string   // the PostgreSQL role owning the schema; "" before it has one
 	Domains   []Domain // primary first, then by name
+	Language  Language
 }
 
 // Domain is a hostname a tenant answers on.
@@ -92,7 +93,7 @@ func Find(ctx context.Context, db *sql.DB, schema string) (Record, error) {
 func records(ctx context.Context, db *sql.DB, schema string) ([]Record, error) {
 	rows, err := db.QueryContext(ctx, `
 		SELECT t.id, t.schema_name, t.name, t.paid_until, t.on_trial, t.suspended, COALESCE(t.role_name, ''),
-		       COALESCE(d.domain, ''), COALESCE(d.is_primary, false)
+		       COALESCE(d.domain, ''), COALESCE(d.is_primary, false), t.language, t.languages = 'any'
 		FROM public.tenants t LEFT JOIN public.domains d ON d.tenant_id = t.id
 		WHERE t.ready AND ($1 = '' OR t.schema_name = $1)
 		ORDER BY t.schema_name, d.is_primary DESC, d.domain`, schema)
@@ -104,7 +105,8 @@ func records(ctx context.Context, db *sql.DB, schema string) ([]Record, error) {
 	for rows.Next() {
 		var r Record
 		var d Domain
-		if err := rows.Scan(&r.ID, &r.Schema, &r.Name, &r.PaidUntil, &r.OnTrial, &r.Suspended, &r.Role, &d.Name, &d.Primary); err != nil {
+		if err := rows.Scan(&r.ID, &r.Schema, &r.Name, &r.PaidUntil, &r.OnTrial, &r.Suspended, &r.Role, &d.Name, &d.Primary,
+			&r.Language.Own, &r.Language.Any); err != nil {
 			return nil, fmt.Errorf("list tenants: %w", err)
 		}
 		if n := len(out); n == 0 || out[n-1].ID != r.ID {
@@ -140,12 +142,20 @@ func readyTenantID(ctx context.Context, q querier, schema string) (int64, error)
 	return id, err
 }
 
+// tenantLanguage reads the language of the tenant with schema.
+func tenantLanguage(ctx context.Context, q querier, schema string) (Language, error) {
+	var l Language
+	err := q.QueryRowContext(ctx, `SELECT language, languages = 'any' FROM public.tenants WHERE schema_name = $1`, schema).Scan(&l.Own, &l.Any)
+	return l, err
+}
+
 // insertTenant registers nt, not ready (never routed) until markReady, with
 // its primary domain.
 func insertTenant(ctx context.Context, q querier, nt NewTenant) (int64, error) {
 	var id int64
-	err := q.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial, suspended)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial, nt.Suspended).Scan(&id)
+	err := q.QueryRowContext(ctx, `INSERT INTO public.tenants (schema_name, name, paid_until, on_trial, suspended, language, languages)
+		VALUES ($1, $2, $3, $4, $5, COALESCE(NULLIF($6, ''), 'en'), CASE WHEN $7 THEN 'any' ELSE 'own' END) RETURNING id`,
+		nt.Schema, nt.Name, nt.PaidUntil, nt.OnTrial, nt.Suspended, nt.Language.Own, nt.Language.Any).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, &ExistsError{Taken: SchemaTaken, Name: nt.Schema}
 	}
@@ -290,10 +300,12 @@ func updatePlan(ctx context.Context, q querier, schema string, ch PlanChange) (P
 		    name = COALESCE($2, name),
 		    paid_until = CASE WHEN $3 THEN NULL ELSE COALESCE($4::date, paid_until) END,
 		    on_trial = COALESCE($5, on_trial),
-		    suspended = COALESCE($6, suspended)
+		    suspended = COALESCE($6, suspended),
+		    language = COALESCE($7, language),
+		    languages = CASE WHEN $8::boolean IS NULL THEN languages WHEN $8 THEN 'any' ELSE 'own' END
 		WHERE schema_name = $1 AND ready
 		RETURNING paid_until, on_trial, suspended`,
-		schema, ch.Name, ch.ClearPaidUntil, ch.PaidUntil, ch.OnTrial, ch.Suspended).Scan(&p.PaidUntil, &p.OnTrial, &p.Suspended)
+		schema, ch.Name, ch.ClearPaidUntil, ch.PaidUntil, ch.OnTrial, ch.Suspended, ch.Language, ch.AnyLanguage).Scan(&p.PaidUntil, &p.OnTrial, &p.Suspended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Plan{}, fmt.Errorf("%w: %q (polls tenants lists them)", ErrNoSuchTenant, schema)
 	}

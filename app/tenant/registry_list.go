@@ -96,7 +96,7 @@ func ListPage(ctx context.Context, db Querier, q ListQuery) ([]Listed, int, erro
 		limit = 100
 	}
 	rows, err := db.QueryContext(ctx, `SELECT id, schema_name, name, paid_until, on_trial, suspended,
-		COALESCE(role_name, ''), state, COALESCE(schema_version, 0), created_at
+		COALESCE(role_name, ''), state, COALESCE(schema_version, 0), created_at, language, languages = 'any'
 		FROM (SELECT t.*, `+listState+` AS state FROM public.tenants t) t
 		WHERE `+where+` ORDER BY `+order+` LIMIT `+fmt.Sprint(limit)+` OFFSET `+fmt.Sprint(max(q.Offset, 0)), args...)
 	if err != nil {
@@ -107,7 +107,7 @@ func ListPage(ctx context.Context, db Querier, q ListQuery) ([]Listed, int, erro
 	for rows.Next() {
 		var l Listed
 		if err := rows.Scan(&l.ID, &l.Schema, &l.Name, &l.PaidUntil, &l.OnTrial, &l.Suspended, &l.Role,
-			&l.State, &l.Version, &l.CreatedAt); err != nil {
+			&l.State, &l.Version, &l.CreatedAt, &l.Language.Own, &l.Language.Any); err != nil {
 			return nil, 0, fmt.Errorf("list tenants: %w", err)
 		}
 		out = append(out, l)
@@ -230,9 +230,10 @@ func addSizes(ctx context.Context, db Querier, ls []Listed) error {
 func Inspect(ctx context.Context, db Querier, schema string, needs int64, today time.Time) (Listed, error) {
 	var l Listed
 	err := db.QueryRowContext(ctx, `SELECT id, schema_name, name, paid_until, on_trial, suspended,
-		COALESCE(role_name, ''), `+listState+`, COALESCE(schema_version, 0), created_at
+		COALESCE(role_name, ''), `+listState+`, COALESCE(schema_version, 0), created_at, language, languages = 'any'
 		FROM public.tenants t WHERE schema_name = $3`, needs, today.UTC().Format(time.DateOnly), schema).Scan(
-		&l.ID, &l.Schema, &l.Name, &l.PaidUntil, &l.OnTrial, &l.Suspended, &l.Role, &l.State, &l.Version, &l.CreatedAt)
+		&l.ID, &l.Schema, &l.Name, &l.PaidUntil, &l.OnTrial, &l.Suspended, &l.Role, &l.State, &l.Version, &l.CreatedAt,
+		&l.Language.Own, &l.Language.Any)
 	if err == sql.ErrNoRows {
 		return l, fmt.Errorf("%w: %q", ErrNoSuchTenant, schema)
 	}

@@ -15,14 +15,14 @@ const routesQuery = `
 SELECT d.domain, t.id, t.schema_name, t.name,
        COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain),
        COALESCE(t.role_name, ''), t.paid_until, t.on_trial, t.suspended,
-       COALESCE(t.schema_version, 0), t.migration_state
+       COALESCE(t.schema_version, 0), t.migration_state, t.language, t.languages = 'any'
 FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
 WHERE t.ready`
 
 // routeFields are where a row of routesQuery goes.
 func routeFields(domain *string, s *Site) []any {
 	return []any{domain, &s.ID, &s.Schema, &s.Name, &s.Domain, &s.Role, &s.Plan.PaidUntil, &s.Plan.OnTrial, &s.Plan.Suspended,
-		&s.Version.Number, &s.Version.Migration}
+		&s.Version.Number, &s.Version.Migration, &s.Language.Own, &s.Language.Any}
 }
 
 // lookupRoute reads one host's route from the registry.

@@ -18,6 +18,16 @@ type Site struct {
 	Plan   Plan
 	// Version is where its schema stands in the tenant migrations.
 	Version SchemaVersion
+	// Language is what its pages speak.
+	Language Language
+}
+
+// Language is the language a tenant's public pages and admin speak (a tag
+// app/i18n knows, "en" or "fr"), and whether a visitor's Accept-Language
+// may choose another (Any).
+type Language struct {
+	Own string
+	Any bool
 }
 
 // SchemaVersion is a tenant schema's migration state as the registry

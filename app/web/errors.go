@@ -14,7 +14,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"polls/app/auth"
+	"polls/app/i18n"
 	"polls/app/tenant"
+	"polls/app/webctx"
 	"polls/models"
 	"polls/views"
 )
@@ -60,7 +62,17 @@ func errorHandler(v *views.Set, log *slog.Logger) echo.HTTPErrorHandler {
 			log.ErrorContext(req.Context(), "request failed", "tenant", site.Schema, "method", req.Method,
 				"path", req.URL.Path, "err", err)
 		}
-		page := errorPage{Page: views.Page{Title: http.StatusText(out.status), SiteName: site.Name}, Message: out.msg}
+		// Messages are written in English and translated here, the one
+		// place they are shown; each is a key of app/i18n's catalogs.
+		// A request answered before its site was known (a wrong method,
+		// an unknown host) follows the visitor's Accept-Language.
+		lang := site.Lang
+		if _, known := webctx.From(c); !known {
+			lang = i18n.Negotiate(i18n.English, true, req.Header.Get("Accept-Language"))
+		}
+		z := i18n.For(lang)
+		page := errorPage{Page: views.Page{Title: z.Message(http.StatusText(out.status)), SiteName: site.Name, Lang: lang},
+			Message: z.Message(out.msg)}
 		h := c.Response().Header()
 		h.Set(echo.HeaderCacheControl, "no-store")
 		if out.retryAfter > 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"polls/app/i18n"
 	"polls/app/tenant"
 	"polls/app/webctx"
 )
@@ -54,7 +55,8 @@ func (s *sites) handle(next echo.HandlerFunc) echo.HandlerFunc {
 			return s.unknown.answer(c, err)
 		}
 		r := &webctx.Request{Secure: s.proxies.secure(req), Site: webctx.Site{Name: site.Name, Schema: site.Schema,
-			Suspended: site.Plan.SuspendedAt(time.Now()), OnTrial: site.Plan.OnTrial}}
+			Suspended: site.Plan.SuspendedAt(time.Now()), OnTrial: site.Plan.OnTrial,
+			Lang: i18n.Negotiate(i18n.Lang(site.Language.Own), site.Language.Any, req.Header.Get("Accept-Language"))}}
 		webctx.Set(c, r)
 		if site.Version.UnderMaintenance(s.needs) {
 			return &maintenanceError{version: site.Version, needs: s.needs}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
+
+	"polls/app/i18n"
 )
 
 // Request is what the lifecycle prepared for one request to a tenant's site.
@@ -50,6 +52,10 @@ type Site struct {
 	// Suspended: the site's public pages answer 402 and only its superusers
 	// may use its admin. OnTrial: the admin says so.
 	Suspended, OnTrial bool
+	// Lang is the language the request is answered in: the tenant's own,
+	// or the visitor's choice when the tenant allows any (i18n.Negotiate).
+	// Empty means English.
+	Lang i18n.Lang
 }
 
 // HandlerFunc is a handler behind the tenant lifecycle; see Request for the
