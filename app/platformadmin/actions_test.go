@@ -65,6 +65,15 @@ func TestPlatformActionsAreServedAtOnce(t *testing.T) {
 	wantContains(t, "after a trial", page, "Changed on trial.")
 	check(extra, http.StatusOK)
 
+	page = op.act(t, tn, "plan/", url.Values{"name": {"Renamed Ltd"}, "paid_until": {yesterday}, "on_trial": {"on"}, "language": {"fr"}})
+	wantContains(t, "after a language change", page, "Changed language.", `<option value="fr" selected>`)
+	awaitServers(t)
+	if _, body := apptest.Get(t, srv.Client(t), extra, "/polls/"); !strings.Contains(body, `<html lang="fr">`) {
+		t.Fatalf("http://%s/polls/ after the language change: want it in French:\n%s", extra, body)
+	}
+	page = op.act(t, tn, "plan/", url.Values{"name": {"Renamed Ltd"}, "paid_until": {yesterday}, "on_trial": {"on"}, "language": {"de"}})
+	wantContains(t, "an unknown language", page, "Language: unknown language")
+
 	index := op.getOK(t, "/admin/")
 	wantContains(t, "the index's recent actions", index, op.name+": Changed on trial.", op.name+": Added domain "+extra+".", op.name+": Suspended.")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"polls/app/admin"
+	"polls/app/i18n"
 	"polls/app/tenant"
 	"polls/app/webctx"
 	"polls/models"
@@ -24,7 +25,8 @@ type tenantPage struct {
 	Size      string
 	Version   string
 	Created   string
-	PaidUntil string // for the form: YYYY-MM-DD or ""
+	PaidUntil string      // for the form: YYYY-MM-DD or ""
+	Languages []i18n.Lang // the choices of the language select
 	Actions   []action
 	URLs      map[string]string
 }
@@ -55,7 +57,8 @@ func (h *Handler) tenantPage(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	p := tenantPage{Base: b, T: t, Standing: t.Plan().Describe(h.now()), Size: humanSize(t.Size),
-		Version: "not recorded", Created: admin.FormatTime(t.CreatedAt), Actions: actions, URLs: map[string]string{}}
+		Version: "not recorded", Created: admin.FormatTime(t.CreatedAt), Actions: actions, URLs: map[string]string{},
+		Languages: i18n.Languages}
 	if t.Version > 0 {
 		p.Version = itoa(t.Version)
 	}
@@ -83,7 +86,9 @@ func refuse(c echo.Context, r *webctx.Request, t tenant.Listed, msg string) erro
 	return admin.RedirectWith(c, r, tenantURL(pathTenant, t.Schema), "error", msg)
 }
 
-// changePlan saves the plan form: name, paid until (empty: no end), on trial.
+// changePlan saves the plan form: name, paid until (empty: no end), on
+// trial, and the language (with whether visitors may pick another), as
+// `polls settenant` does.
 func (h *Handler) changePlan(c echo.Context, r *webctx.Request) error {
 	t, err := h.find(c, r)
 	if err != nil {
@@ -107,6 +112,20 @@ func (h *Handler) changePlan(c echo.Context, r *webctx.Request) error {
 	}
 	if onTrial != t.OnTrial {
 		changed = append(changed, "on trial")
+	}
+	if v := c.FormValue("language"); v != "" { // a form without the select keeps the language
+		lang, err := i18n.Parse(v)
+		if err != nil {
+			return refuse(c, r, t, "Language: "+err.Error())
+		}
+		own, anyLang := string(lang), c.FormValue("any_language") != ""
+		ch.Language, ch.AnyLanguage = &own, &anyLang
+		if own != t.Language.Own {
+			changed = append(changed, "language")
+		}
+		if anyLang != t.Language.Any {
+			changed = append(changed, "visitors' languages")
+		}
 	}
 	if len(changed) == 0 {
 		return admin.RedirectWith(c, r, tenantURL(pathTenant, t.Schema), "success", "No fields changed.")
