@@ -6,12 +6,13 @@ import (
 	"net"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"polls/app/database"
 )
 
-// CountedDB opens a pool of one connection to the test database, set up as
-// database.Open does, whose writes to PostgreSQL are counted: each write is
+// CountedDB opens a pool of two connections to the test database (one
+// serves a test that sends one thing at a time), set up as database.Open does, whose writes to PostgreSQL are counted: each write is
 // the request half of one round trip. The pool's liveness check on a
 // connection idle for over a second (pgx sends "-- ping") is not counted.
 func CountedDB(t testing.TB) (*database.DB, *atomic.Int64) {
@@ -34,11 +35,14 @@ func CountedDBWith(t testing.TB, o database.Options) (*database.DB, *atomic.Int6
 		return countingConn{c, writes}, err
 	}
 	o.MaxConns = 2
+	// An owed COMMIT (database.commit_behind) waits for the next write
+	// instead of being sent alone after 2 ms, so that counts do not depend on
+	// timing.
+	o.FlushAfter = time.Hour
 	db, err := database.OpenConfig(context.Background(), URL(t), cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SQL.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
 	return db, writes
 }

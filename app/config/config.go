@@ -147,6 +147,10 @@ type Database struct {
 	// Affinity gives a tenant's transactions a connection that last served
 	// that tenant when one is idle, so PostgreSQL reuses its query plans.
 	Affinity bool `yaml:"affinity"`
+	// CommitBehind lets a read-only page's transaction end without waiting
+	// for its COMMIT, which rides in front of the connection's next message
+	// (needs Affinity); false waits for every COMMIT.
+	CommitBehind bool `yaml:"commit_behind"`
 }
 
 // Migrate tunes `polls migrate`.
@@ -197,7 +201,7 @@ func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
 		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}, TrustedProxies: []string{}},
-		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20, PipelineScope: true, Affinity: true},
+		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20, PipelineScope: true, Affinity: true, CommitBehind: true},
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},

@@ -31,6 +31,8 @@ import (
 //     commands, would find none): the connection goes back to SQL instead;
 //   - a connection parked for ParkLimit goes back to SQL, which checks it is
 //     alive before handing it out again (pgx pings one idle that long);
+//   - every connection going back to SQL is settled first (Settle): it may
+//     owe a read-only transaction's COMMIT (behind.go);
 //   - nothing is reserved for a tenant: what one tenant may hold at once is
 //     still bounded by its share (tenant.Shares), before Take is called.
 type Affinity struct {
@@ -119,9 +121,8 @@ func (a *Affinity) Put(c *sql.Conn, key string) {
 	limit := a.db.Stats().MaxOpenConnections // 0: unlimited
 	a.mu.Lock()
 	if a.closed || a.waiting > 0 || (limit > 0 && a.held >= limit) {
-		a.held--
 		a.mu.Unlock()
-		c.Close()
+		a.giveBack(c)
 		return
 	}
 	a.parked = append(a.parked, parkedConn{conn: c, key: key, since: time.Now()})
@@ -157,15 +158,27 @@ func (a *Affinity) expire() {
 	}
 	old := slices.Clone(a.parked[:n])
 	a.parked = slices.Delete(a.parked, 0, n)
-	a.held -= n
 	a.timer = nil
 	if len(a.parked) > 0 && !a.closed {
 		a.timer = time.AfterFunc(a.keep-now.Sub(a.parked[0].since), a.expire)
 	}
 	a.mu.Unlock()
 	for _, p := range old {
-		p.conn.Close()
+		a.giveBack(p.conn)
 	}
+}
+
+// giveBack returns a connection taken from SQL to it, settled (Settle);
+// one that cannot be settled is discarded.
+func (a *Affinity) giveBack(c *sql.Conn) {
+	if !Settle(context.Background(), c) {
+		a.Discard(c)
+		return
+	}
+	a.mu.Lock()
+	a.held--
+	a.mu.Unlock()
+	c.Close()
 }
 
 // Stats reports where Take found its connections so far, and how many are
@@ -187,9 +200,8 @@ func (a *Affinity) Close() {
 	}
 	old := a.parked
 	a.parked = nil
-	a.held -= len(old)
 	a.mu.Unlock()
 	for _, p := range old {
-		p.conn.Close()
+		a.giveBack(p.conn)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -24,26 +25,44 @@ import (
 //
 // A pool opened with Options.PipelineScope off holds nothing: Hold refuses,
 // and its transactions send their opening statements as an ordinary query.
+//
+// It also carries a read-only transaction's COMMIT when the pool commits
+// behind (Options.CommitBehind): see HoldCommit in behind.go.
 type Ahead struct {
 	net.Conn
-	holds bool // this pool's connections hold statements (database.pipeline_scope)
+	holds  bool // this pool's connections hold statements (database.pipeline_scope)
+	// behind is how long an owed COMMIT waits for a message to ride on
+	// (FlushAfter); 0: this pool does not commit behind (database.commit_behind).
+	behind time.Duration
 
 	mu   sync.Mutex
 	held []byte // the Query message not yet sent
 	err  error  // what PostgreSQL answered the last sent held statements, if it failed
+	out  []byte // what Write sends when something goes in front: reused
+
+	// owed says a COMMIT is to be sent before anything else (HoldCommit);
+	// flush sends it alone if no write carries it within FlushAfter.
+	owed  bool
+	flush *time.Timer
+	// behindErr is PostgreSQL's error for the last COMMIT sent behind, kept
+	// for tests only: nobody waits on it (behind.go says why that is safe).
+	behindErr error
 
 	// pending counts sent Query messages whose answers are still to be
 	// removed; atomic, so that reading a reply costs no lock when it is 0.
-	pending atomic.Int32
+	// committing counts those of them that are a COMMIT sent behind: their
+	// answers come first.
+	pending    atomic.Int32
+	committing atomic.Int32
 
 	in framer // only Read touches it; pgconn never reads from two goroutines at once
 }
 
 // wrapAhead returns pgconn's AfterNetConnect hook for a pool that holds
-// statements or not.
-func wrapAhead(holds bool) func(context.Context, *pgconn.Config, net.Conn) (net.Conn, error) {
+// statements or not, and commits behind or not.
+func wrapAhead(holds bool, behind time.Duration) func(context.Context, *pgconn.Config, net.Conn) (net.Conn, error) {
 	return func(_ context.Context, _ *pgconn.Config, c net.Conn) (net.Conn, error) {
-		return &Ahead{Conn: c, holds: holds}, nil
+		return &Ahead{Conn: c, holds: holds, behind: behind}, nil
 	}
 }
 
@@ -106,19 +125,32 @@ func (a *Ahead) Err() error {
 	return a.err
 }
 
-// Write sends p, preceded by the held statements if there are any, in one write.
+// Write sends p, preceded by an owed COMMIT and the held statements if there
+// are any, in one write.
 func (a *Ahead) Write(p []byte) (int, error) {
 	a.mu.Lock()
-	held := a.held
-	if held != nil {
+	if a.held == nil && !a.owed {
+		a.mu.Unlock()
+		return a.Conn.Write(p)
+	}
+	// The lock is kept for the write: flush (behind.go) writes from another
+	// goroutine, and the COMMIT must reach the server before what follows.
+	defer a.mu.Unlock()
+	out := a.out[:0]
+	if a.owed {
+		out = append(out, commitMessage...)
+		a.owed = false
+		a.committing.Add(1)
+		a.pending.Add(1)
+	}
+	if a.held != nil {
+		out = append(out, a.held...)
 		a.held = nil
 		a.pending.Add(1)
 	}
-	a.mu.Unlock()
-	if held == nil {
-		return a.Conn.Write(p)
-	}
-	if _, err := a.Conn.Write(append(held, p...)); err != nil {
+	out = append(out, p...)
+	a.out = out[:0]
+	if _, err := a.Conn.Write(out); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -151,14 +183,21 @@ func (a *Ahead) startMessage(typ byte) (drop bool) {
 
 // endMessage records a removed message once it is complete.
 func (a *Ahead) endMessage(typ byte, body []byte) {
-	switch typ {
-	case 'E':
+	switch {
+	case typ == 'E' && a.committing.Load() > 0:
+		a.mu.Lock()
+		a.behindErr = decodeError(body)
+		a.mu.Unlock()
+	case typ == 'E':
 		a.mu.Lock()
 		if a.err == nil {
 			a.err = decodeError(body)
 		}
 		a.mu.Unlock()
-	case 'Z':
+	case typ == 'Z':
+		if a.committing.Load() > 0 {
+			a.committing.Add(-1)
+		}
 		a.pending.Add(-1)
 	}
 }

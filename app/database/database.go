@@ -3,6 +3,7 @@
 package database
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -37,11 +38,19 @@ type Options struct {
 	// Affinity makes tenant requests prefer a connection that last served
 	// their schema, so PostgreSQL reuses its plans (database.affinity).
 	Affinity bool
+	// CommitBehind lets a read-only tenant transaction end without waiting
+	// for its COMMIT, which travels in front of the connection's next
+	// message (behind.go; database.commit_behind). It needs Affinity.
+	CommitBehind bool
+	// FlushAfter is how long an owed COMMIT waits for a message to ride in
+	// front of; 0 means FlushAfter (the constant). Tests that count writes
+	// lengthen it.
+	FlushAfter time.Duration
 }
 
 // Defaults are the options of config.yaml's defaults for a pool of maxConns.
 func Defaults(maxConns int) Options {
-	return Options{MaxConns: maxConns, PipelineScope: true, Affinity: true}
+	return Options{MaxConns: maxConns, PipelineScope: true, Affinity: true, CommitBehind: true}
 }
 
 // Open connects to url with Defaults(maxConns); see OpenWith.
@@ -79,7 +88,11 @@ func ParseConfig(url string) (*pgx.ConnConfig, error) {
 // connection of the pool is wrapped in an Ahead, which holds statements back
 // for its next query when o.PipelineScope is on.
 func OpenConfig(ctx context.Context, url string, cfg *pgx.ConnConfig, o Options) (*DB, error) {
-	wrap := wrapAhead(o.PipelineScope)
+	var behind time.Duration // 0: no commit behind
+	if o.CommitBehind && o.Affinity {
+		behind = cmp.Or(o.FlushAfter, FlushAfter)
+	}
+	wrap := wrapAhead(o.PipelineScope, behind)
 	if prev := cfg.AfterNetConnect; prev != nil {
 		cfg.AfterNetConnect = func(ctx context.Context, pc *pgconn.Config, c net.Conn) (net.Conn, error) {
 			c, err := prev(ctx, pc, c)

@@ -32,6 +32,9 @@ func (s Statements) SQL() string {
 // Begin opens a transaction.
 func Begin() Statement { return Statement{"BEGIN"} }
 
+// BeginReadOnly opens a transaction in which PostgreSQL refuses every write.
+func BeginReadOnly() Statement { return Statement{"BEGIN READ ONLY"} }
+
 // SetLocalSearchPath makes schema the transaction's only search_path.
 func SetLocalSearchPath(schema string) Statement {
 	return Statement{withIdentifier("SET LOCAL search_path TO ", schema)}

@@ -39,7 +39,7 @@ func TestIdentifiersQuotedAsPgx(t *testing.T) {
 
 func TestAPoolThatHoldsNothingRefusesToHold(t *testing.T) {
 	for _, holds := range []bool{true, false} {
-		c, err := wrapAhead(holds)(t.Context(), nil, nil)
+		c, err := wrapAhead(holds, 0)(t.Context(), nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

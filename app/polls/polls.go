@@ -47,7 +47,8 @@ type Handlers struct {
 }
 
 // Register mounts the polls pages on g at the tutorial's URLs (its
-// polls/urls.py). Pages answer HEAD as well as GET, as Django's views do.
+// polls/urls.py). Pages answer HEAD as well as GET, as Django's views do;
+// they only read (webctx.HandleReadOnly): PostgreSQL refuses a write in them.
 func Register(g *echo.Group, h *Handlers) {
 	get(g, pathIndex, RouteIndex, h.Index)
 	get(g, pathDetail, RouteDetail, h.Detail)
@@ -56,7 +57,7 @@ func Register(g *echo.Group, h *Handlers) {
 }
 
 func get(g *echo.Group, path, name string, h webctx.HandlerFunc) {
-	for _, r := range g.Match([]string{http.MethodGet, http.MethodHead}, path, webctx.Handle(h)) {
+	for _, r := range g.Match([]string{http.MethodGet, http.MethodHead}, path, webctx.HandleReadOnly(h)) {
 		r.Name = name
 	}
 }

@@ -43,6 +43,9 @@ type Tx struct {
 	pending  bool
 	scopeErr error // the opening statements' failure, when sent alone
 	done     bool
+	// readOnly: begun READ ONLY (ReadOnly), so its COMMIT may be sent
+	// behind (database.HoldCommit) when it has an affinity.
+	readOnly bool
 }
 
 // Scope says how a transaction is scoped.
@@ -303,6 +306,12 @@ func (t *Tx) commit(ctx context.Context) error {
 	if err := t.ScopeErr(); err != nil {
 		t.rollback()
 		return err
+	}
+	if t.readOnly && t.affinity != nil && t.ahead.HoldCommit() {
+		// Nothing to wait for: see database/behind.go for why a read-only
+		// transaction's COMMIT cannot change what its work returned.
+		t.release()
+		return nil
 	}
 	// The work is done: finish it even if the client has gone away meanwhile.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"gorm.io/gorm"
 
+	"polls/app/tenant"
 	"polls/app/webctx"
 )
 
@@ -32,6 +33,7 @@ func (h *heldResponse) work(db *gorm.DB, checkpoint func(context.Context) error)
 	h.buf = newBufferedResponse() // a re-run starts from an empty response
 	h.c.SetResponse(echo.NewResponse(h.buf, h.c.Echo()))
 	h.r.DB, h.r.Checkpoint = db, checkpoint
+	h.r.ReadOnly = func() error { return tenant.ReadOnly(db) }
 	return h.next(h.c)
 }
 

@@ -11,7 +11,9 @@ import (
 // TestPagesMakeNoAvoidableRoundTrip counts what each public page writes to
 // PostgreSQL. The tenant comes from memory and the transaction's opening
 // statements travel with its first query, so a page is its one query plus
-// COMMIT; a request refused before any query sends nothing at all.
+// COMMIT, and a read-only page's COMMIT rides in front of the next request's
+// first write (database.commit_behind); a request refused before any query
+// sends nothing at all.
 func TestPagesMakeNoAvoidableRoundTrip(t *testing.T) {
 	tn := apptest.NewTenant(t)
 	tn.Exec(t, `INSERT INTO polls_question (id, question_text, pub_date) VALUES (1, 'Counted?', now() - interval '1 hour');
@@ -28,14 +30,18 @@ func TestPagesMakeNoAvoidableRoundTrip(t *testing.T) {
 	if !apptest.PipelineScope() {
 		tx = 3
 	}
+	read := tx
+	if apptest.CommitBehind() {
+		read-- // the COMMIT rides with the next request's first write
+	}
 	pages := []struct {
 		method, path string
 		status       int
 		roundTrips   int64
 	}{
-		{http.MethodGet, "/polls/", http.StatusOK, tx},
-		{http.MethodGet, "/polls/1/", http.StatusOK, tx},
-		{http.MethodGet, "/polls/1/results/", http.StatusOK, tx},
+		{http.MethodGet, "/polls/", http.StatusOK, read},
+		{http.MethodGet, "/polls/1/", http.StatusOK, read},
+		{http.MethodGet, "/polls/1/results/", http.StatusOK, read},
 		{http.MethodPost, "/polls/1/vote/", http.StatusSeeOther, tx},
 		{http.MethodGet, "/polls/abc/", http.StatusNotFound, 0},
 	}

@@ -43,6 +43,10 @@ type Request struct {
 	// no connection waits on it. What came before stays committed even if
 	// what follows fails, and a re-run starts again from the top.
 	Checkpoint func(context.Context) error
+	// ReadOnly declares the transaction read-only before its first query
+	// (HandleReadOnly calls it): PostgreSQL then refuses any write in it, and
+	// polls may send the page before COMMIT is answered (database.commit_behind).
+	ReadOnly func() error
 }
 
 // Site describes the site a request is for.
@@ -73,6 +77,18 @@ func Set(c echo.Context, r *Request) { c.Set(requestKey, r) }
 func From(c echo.Context) (*Request, bool) {
 	r, ok := c.Get(requestKey).(*Request)
 	return r, ok
+}
+
+// HandleReadOnly is Handle for a page that only reads: its transaction is
+// begun READ ONLY, so a write in h fails (PostgreSQL refuses it) instead of
+// being sent before its COMMIT is known to have succeeded.
+func HandleReadOnly(h HandlerFunc) echo.HandlerFunc {
+	return Handle(func(c echo.Context, r *Request) error {
+		if err := r.ReadOnly(); err != nil {
+			return err
+		}
+		return h(c, r)
+	})
 }
 
 // Handle adapts h to echo. It panics when the route is not behind the tenant
