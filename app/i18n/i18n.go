@@ -69,6 +69,10 @@ type Catalogs struct {
 	texts   map[Lang]map[string][]string // every form of each message, as written
 	printer map[Lang]*message.Printer
 	filled  []filled // how to recognise an English message with its blanks filled in
+	// plain holds each language's translation of every key with no blank
+	// to fill, made once: most texts of a page are such, and formatting
+	// them at each request cost more than the rest of the page's text.
+	plain map[Lang]map[string]string
 }
 
 // Load reads the embedded catalogs. A file that does not parse, or a plural
@@ -76,7 +80,8 @@ type Catalogs struct {
 // broken catalog.
 func Load() (*Catalogs, error) {
 	c := &Catalogs{builder: catalog.NewBuilder(catalog.Fallback(language.English)),
-		keys: map[Lang]map[string]bool{}, texts: map[Lang]map[string][]string{}, printer: map[Lang]*message.Printer{}}
+		keys: map[Lang]map[string]bool{}, texts: map[Lang]map[string][]string{}, printer: map[Lang]*message.Printer{},
+		plain: map[Lang]map[string]string{}}
 	for _, l := range Languages {
 		raw, err := fs.ReadFile(locales, "locales/"+string(l)+".json")
 		if err != nil {
@@ -86,6 +91,12 @@ func Load() (*Catalogs, error) {
 			return nil, fmt.Errorf("i18n: catalog %s: %w", l, err)
 		}
 		c.printer[l] = message.NewPrinter(language.Make(string(l)), message.Catalog(c.builder))
+		c.plain[l] = map[string]string{}
+		for key := range c.keys[l] {
+			if !strings.Contains(key, "%") {
+				c.plain[l][key] = c.printer[l].Sprintf(key)
+			}
+		}
 	}
 	for _, key := range c.Keys(English) {
 		for _, form := range c.texts[English][key] {

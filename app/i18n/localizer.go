@@ -11,6 +11,7 @@ type Localizer struct {
 	lang    Lang
 	printer *message.Printer
 	keys    map[string]bool
+	plain   map[string]string // T of the keys with nothing to fill in, made once
 	filled  []filled
 }
 
@@ -20,7 +21,7 @@ func (c *Catalogs) For(l Lang) Localizer {
 	if !ok {
 		l, p = English, c.printer[English]
 	}
-	return Localizer{lang: l, printer: p, keys: c.keys[l], filled: c.filled}
+	return Localizer{lang: l, printer: p, keys: c.keys[l], plain: c.plain[l], filled: c.filled}
 }
 
 // Lang is the language the Localizer speaks.
@@ -30,6 +31,11 @@ func (z Localizer) Lang() Lang { return z.lang }
 // key with plural forms picks its form by the first argument. A key missing
 // from the catalog is shown as it is (in English): the tests catch that.
 func (z Localizer) T(key string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := z.plain[key]; ok {
+			return s
+		}
+	}
 	return z.printer.Sprintf(key, plainNumbers(args)...)
 }
 
