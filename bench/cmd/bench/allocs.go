@@ -18,14 +18,21 @@ import (
 // updates.
 func serveConfig(dir, metricsAddr string, o options) (string, error) {
 	path := filepath.Join(dir, "serve.yaml")
-	body := fmt.Sprintf("server:\n  metrics_addr: %q\ndatabase:\n  affinity: %v\n  pipeline_scope: %v\n",
-		metricsAddr, o.affinity, o.pipelineScope)
+	body := fmt.Sprintf("server:\n  metrics_addr: %q\ndatabase:\n  affinity: %v\n  pipeline_scope: %v\n  commit_behind: %v\n",
+		metricsAddr, o.affinity, o.pipelineScope, o.commitBehind)
+	if !o.shares {
+		// The default pool is 20 connections: a share of all of them is no share.
+		body += "tenancy:\n  max_conns_per_tenant: 20\n"
+	}
 	return path, os.WriteFile(path, []byte(body), 0o644)
 }
 
 // mallocs reads go_memstats_mallocs_total, the heap objects polls has
 // allocated so far, from its metrics; -1 when it cannot.
-func mallocs(metricsAddr string) int64 {
+func mallocs(metricsAddr string) int64 { return metric(metricsAddr, "go_memstats_mallocs_total") }
+
+// metric reads one unlabelled series of polls' metrics; -1 when it cannot.
+func metric(metricsAddr, name string) int64 {
 	if metricsAddr == "" {
 		return -1
 	}
@@ -38,7 +45,7 @@ func mallocs(metricsAddr string) int64 {
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "go_memstats_mallocs_total "); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
 				return -1

@@ -38,6 +38,8 @@ type options struct {
 	noisy                  bool
 	affinity               bool // polls' database.affinity
 	pipelineScope          bool // polls' database.pipeline_scope
+	commitBehind           bool // polls' database.commit_behind
+	shares                 bool // polls' tenancy.max_conns_per_tenant at its default (false: the whole pool)
 }
 
 func main() {
@@ -58,6 +60,8 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (database, logs)")
 	flag.BoolVar(&o.affinity, "affinity", true, "polls' database.affinity (false: any idle connection)")
 	flag.BoolVar(&o.pipelineScope, "pipeline-scope", true, "polls' database.pipeline_scope (false: BEGIN and SET LOCAL sent alone)")
+	flag.BoolVar(&o.commitBehind, "commit-behind", true, "polls' database.commit_behind (false: every COMMIT waited for)")
+	flag.BoolVar(&o.shares, "shares", true, "polls' per-tenant share of the pool at its default (false: one tenant may take the whole pool)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -152,7 +156,7 @@ func run(ctx context.Context, o options) error {
 		if err := env.noisy(ctx, pgURL, hosts[0], hosts[1]); err != nil {
 			return err
 		}
-		r.memory(env.polls)
+		r.memory(env.polls, env.metricsAddr)
 		return nil
 	}
 	if err := env.compareHTML(hosts[0]); err != nil {
@@ -171,7 +175,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	r.memory(env.polls)
+	r.memory(env.polls, env.metricsAddr)
 	return nil
 }
 

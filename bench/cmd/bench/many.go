@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"polls/bench/load"
 )
 
 // manyTenants grows the database to o.tenants tenants while polls keeps
@@ -77,6 +79,23 @@ func (e *benchEnv) manyTenants(ctx context.Context, pgURL, serveURL, pollsURL st
 	e.r.printf("flatness: polls index spread over %d / on %d at %d tenants = %.2f (baseline %.2f)\n", len(spread),
 		len(hosts), len(hosts), wide["index"].polls.rps/first["index"].polls.rps,
 		wide["index"].baseline.rps/first["index"].baseline.rps)
+
+	// One hot tenant: every other request is hosts[0]'s, the rest spread.
+	// Its share of the pool (tenancy.max_conns_per_tenant) holds it back;
+	// -shares=false shows what that costs.
+	spreadIndex := selectPages(buildPages(spread), "index")[0].requests
+	hotIndex := selectPages(buildPages(hosts[:1]), "index")[0].requests[0]
+	mixed := make([]load.Request, 0, 2*len(spreadIndex))
+	for _, r := range spreadIndex {
+		mixed = append(mixed, r, hotIndex)
+	}
+	hot, err := e.measure(ctx, fmt.Sprintf("%d tenants, half the load on %s, half spread over %d (shares %v)",
+		e.o.tenants, hosts[0].schema, len(spread), e.o.shares), []page{{"index", mixed}})
+	if err != nil {
+		return err
+	}
+	e.r.printf("flatness: polls index with one hot tenant / spread = %.2f (baseline %.2f)\n",
+		hot["index"].polls.rps/wide["index"].polls.rps, hot["index"].baseline.rps/wide["index"].baseline.rps)
 	return nil
 }
 

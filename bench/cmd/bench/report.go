@@ -128,11 +128,14 @@ func (r *report) sampleMemory(s *server) {
 	r.lastHWM = max(r.lastHWM, hwm)
 }
 
-func (r *report) memory(s *server) {
+func (r *report) memory(s *server, metricsAddr string) {
 	rss, hwm := s.memory()
 	r.lastHWM = max(r.lastHWM, hwm)
 	r.printf("\npolls serve memory: resident %s now, %s at most right after a run, %s peak (VmHWM)\n",
 		mb(rss), mb(r.maxRSS), mb(r.lastHWM))
+	r.printf("  of which Go: heap in use %s, next GC at %s, obtained from the OS %s\n",
+		mb(metric(metricsAddr, "go_memstats_heap_inuse_bytes")), mb(metric(metricsAddr, "go_memstats_next_gc_bytes")),
+		mb(metric(metricsAddr, "go_memstats_sys_bytes")))
 }
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
