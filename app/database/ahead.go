@@ -30,7 +30,7 @@ import (
 // behind (Options.CommitBehind): see HoldCommit in behind.go.
 type Ahead struct {
 	net.Conn
-	holds  bool // this pool's connections hold statements (database.pipeline_scope)
+	holds bool // this pool's connections hold statements (database.pipeline_scope)
 	// behind is how long an owed COMMIT waits for a message to ride on
 	// (FlushAfter); 0: this pool does not commit behind (database.commit_behind).
 	behind time.Duration
