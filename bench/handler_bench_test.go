@@ -85,8 +85,13 @@ func BenchmarkIndexSpread(b *testing.B) {
 		tenants[i] = apptest.NewTenant(b)
 		tenants[i].Exec(b, seed)
 	}
-	benchOn(b, tenants, affinityVariants, http.MethodGet, "/polls/", "", http.StatusOK)
+	benchOn(b, tenants, append(affinityVariants, spreadExec), http.MethodGet, "/polls/", "", http.StatusOK)
 }
+
+// spreadExec is affinity_on with unnamed statements, parsed and planned at
+// each request: against affinity_on, what PostgreSQL's re-planning of a
+// cached statement under another search_path costs.
+var spreadExec = variant{name: "exec", param: "default_query_exec_mode=exec", serveLimits: true}
 
 // BenchmarkIndexAffinity is BenchmarkIndex's two tenants, affinity on and off.
 func BenchmarkIndexAffinity(b *testing.B) {
