@@ -58,6 +58,9 @@ type Ahead struct {
 	in framer // only Read touches it; pgconn never reads from two goroutines at once
 }
 
+// maxKeptWrite is the largest buffer Write keeps for the next time.
+const maxKeptWrite = 16 << 10
+
 // wrapAhead returns pgconn's AfterNetConnect hook for a pool that holds
 // statements or not, and commits behind or not.
 func wrapAhead(holds bool, behind time.Duration) func(context.Context, *pgconn.Config, net.Conn) (net.Conn, error) {
@@ -149,7 +152,9 @@ func (a *Ahead) Write(p []byte) (int, error) {
 		a.pending.Add(1)
 	}
 	out = append(out, p...)
-	a.out = out[:0]
+	if cap(out) <= maxKeptWrite { // a large first query's buffer is not kept for the connection's life
+		a.out = out[:0]
+	}
 	if _, err := a.Conn.Write(out); err != nil {
 		return 0, err
 	}
