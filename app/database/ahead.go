@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"math/rand/v2"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,9 @@ import (
 // behind (Options.CommitBehind): see HoldCommit in behind.go.
 type Ahead struct {
 	net.Conn
+	// id tells this connection apart from the pool's others, at random:
+	// what Affinity ranks it by (see Affinity.home).
+	id    uint64
 	holds bool // this pool's connections hold statements (database.pipeline_scope)
 	// behind is how long an owed COMMIT waits for a message to ride on
 	// (FlushAfter); 0: this pool does not commit behind (database.commit_behind).
@@ -65,7 +69,7 @@ const maxKeptWrite = 16 << 10
 // statements or not, and commits behind or not.
 func wrapAhead(holds bool, behind time.Duration) func(context.Context, *pgconn.Config, net.Conn) (net.Conn, error) {
 	return func(_ context.Context, _ *pgconn.Config, c net.Conn) (net.Conn, error) {
-		return &Ahead{Conn: c, holds: holds, behind: behind}, nil
+		return &Ahead{Conn: c, id: rand.Uint64(), holds: holds, behind: behind}, nil
 	}
 }
 
@@ -110,6 +114,11 @@ func (a *Ahead) Hold(statements Statements) bool {
 	a.mu.Unlock()
 	return true
 }
+
+// Holds reports whether this pool's connections hold statements
+// (database.pipeline_scope on): also what lets a transaction send its COMMIT
+// right behind its last statement (tenant.CommitNext).
+func (a *Ahead) Holds() bool { return a.holds }
 
 // Drop forgets held statements that have not been sent, and reports whether
 // there were any: then PostgreSQL never saw them and there is nothing to end.

@@ -157,6 +157,42 @@ func TestAffinitySpillsToAnIdleConnectionOfAnotherTenant(t *testing.T) {
 	}
 }
 
+func TestAffinitySpillsATenantToTheSameConnectionWhateverTheParkingOrder(t *testing.T) {
+	a, e := apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 5)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	// parkFour parks four connections for a, given back in the order
+	// first decides (the other three after it, in the order taken).
+	parkFour := func(first func([]*held) int) []*held {
+		hs := []*held{hold(t, r, siteOf(a)), hold(t, r, siteOf(a)), hold(t, r, siteOf(a)), hold(t, r, siteOf(a))}
+		i := first(hs)
+		hs[i].finish(t)
+		for j, h := range hs {
+			if j != i {
+				h.finish(t)
+			}
+		}
+		return hs
+	}
+	parkFour(func([]*held) int { return 0 })
+	home := backend(t, r, siteOf(e)) // a spill: e has no connection of its own yet
+	// Again, now with another connection than e's given back first: taking
+	// the one parked longest would send e there.
+	parkFour(func(hs []*held) int {
+		if hs[0].pid == home {
+			return 1
+		}
+		return 0
+	})
+	if again := backend(t, r, siteOf(e)); again != home {
+		t.Errorf("e's second spill ran on backend %d, want %d, where its first went: a tenant keeps to the connections it ranks first", again, home)
+	}
+	if s, _ := aff.Stats(); s.Spills < 2 {
+		t.Errorf("stats %+v: want e's two units of work to be spills", s)
+	}
+}
+
 func TestAffinityStaysWithinMaxConnsAndLeavesTheOthersAConnection(t *testing.T) {
 	const maxConns = 3
 	tenants := []apptest.Tenant{apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t)}
