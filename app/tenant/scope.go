@@ -46,6 +46,9 @@ type Tx struct {
 	// readOnly: begun READ ONLY (ReadOnly), so its COMMIT may be sent
 	// behind (database.HoldCommit) when it has an affinity.
 	readOnly bool
+	// commitNext: the next Exec is the transaction's last, its COMMIT sent
+	// with it (CommitNext).
+	commitNext bool
 }
 
 // Scope says how a transaction is scoped.
@@ -292,9 +295,13 @@ func (t *Tx) Checkpoint(ctx context.Context) error {
 		return t.err
 	}
 	err := t.commit(ctx)
-	t.conn, t.ahead, t.scopeErr, t.pending = nil, nil, nil, false
+	t.ended()
 	return err
 }
+
+// ended forgets the connection of a transaction that ended before the work
+// did (Checkpoint, CommitNext): the next query begins another one.
+func (t *Tx) ended() { t.conn, t.ahead, t.scopeErr, t.pending = nil, nil, nil, false }
 
 // commit ends the transaction on the server, if it began there, and
 // releases its connection.
@@ -391,6 +398,9 @@ func (p *connPool) PrepareContext(ctx context.Context, q string) (*sql.Stmt, err
 }
 
 func (p *connPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if p.tx.commitNext {
+		return p.tx.execCommit(ctx, q, args)
+	}
 	conn, err := p.tx.connection(ctx)
 	if err != nil {
 		return nil, err

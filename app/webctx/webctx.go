@@ -47,6 +47,12 @@ type Request struct {
 	// (HandleReadOnly calls it): PostgreSQL then refuses any write in it, and
 	// polls may send the page before COMMIT is answered (database.commit_behind).
 	ReadOnly func() error
+	// CommitNext makes DB's next Exec (a statement without rows) the
+	// transaction's last: its COMMIT travels with it, one round trip in all
+	// (tenant.CommitNext). Once that Exec succeeds the work is committed,
+	// whatever the handler returns after it; a later query begins a new
+	// transaction, as after Checkpoint.
+	CommitNext func() error
 }
 
 // Site describes the site a request is for.
