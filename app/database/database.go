@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -79,7 +80,23 @@ func ParseConfig(url string) (*pgx.ConnConfig, error) {
 	if !namesExecMode(url) {
 		cfg.DefaultQueryExecMode = DefaultQueryExecMode
 	}
+	dropUnusedCaches(url, cfg)
 	return cfg, nil
+}
+
+// dropUnusedCaches turns off the per-connection cache cfg's query mode never
+// reads, unless url sizes it. pgx makes both a statement and a description
+// cache for every connection, each sized for 512 queries up front (about
+// 65 KB), where a mode uses one of them at most: with 20 connections the
+// unused ones held 1.3 MB of serve's heap (2.6 MB in exec mode).
+func dropUnusedCaches(url string, cfg *pgx.ConnConfig) {
+	mode := cfg.DefaultQueryExecMode
+	if mode != pgx.QueryExecModeCacheStatement && !strings.Contains(url, "statement_cache_capacity") {
+		cfg.StatementCacheCapacity = 0
+	}
+	if mode != pgx.QueryExecModeCacheDescribe && !strings.Contains(url, "description_cache_capacity") {
+		cfg.DescriptionCacheCapacity = 0
+	}
 }
 
 // OpenConfig is Open with a pgx configuration the caller has adjusted (the

@@ -34,3 +34,25 @@ func TestForTransactionPooler(t *testing.T) {
 		}
 	}
 }
+
+func TestParseConfigKeepsOnlyTheCacheItsModeReads(t *testing.T) {
+	const base = "postgres://u@localhost/db"
+	for _, c := range []struct {
+		url                     string
+		statements, description int
+	}{
+		{base, 512, 0},
+		{base + "?default_query_exec_mode=exec", 0, 0},
+		{base + "?default_query_exec_mode=cache_describe", 0, 512},
+		{base + "?default_query_exec_mode=exec&statement_cache_capacity=64", 64, 0},
+	} {
+		cfg, err := ParseConfig(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.StatementCacheCapacity != c.statements || cfg.DescriptionCacheCapacity != c.description {
+			t.Errorf("%s: statement cache %d, description cache %d; want %d and %d", c.url,
+				cfg.StatementCacheCapacity, cfg.DescriptionCacheCapacity, c.statements, c.description)
+		}
+	}
+}

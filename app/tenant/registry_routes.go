@@ -38,7 +38,7 @@ func lookupRoute(ctx context.Context, q querier, host string) (Site, bool, error
 
 // loadRoutes reads every route and the registry version they are of, in one
 // snapshot: routes of version v include every change up to v.
-func loadRoutes(ctx context.Context, db *sql.DB) (map[string]Site, int64, error) {
+func loadRoutes(ctx context.Context, db *sql.DB) (routeTable, int64, error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, 0, err
@@ -53,11 +53,11 @@ func loadRoutes(ctx context.Context, db *sql.DB) (map[string]Site, int64, error)
 		return nil, 0, err
 	}
 	defer rows.Close()
-	routes := map[string]Site{}
+	routes := routeTable{}
 	for rows.Next() {
 		var domain string
-		var s Site
-		if err := rows.Scan(routeFields(&domain, &s)...); err != nil {
+		s := new(Site)
+		if err := rows.Scan(routeFields(&domain, s)...); err != nil {
 			return nil, 0, err
 		}
 		routes[domain] = s
@@ -65,19 +65,25 @@ func loadRoutes(ctx context.Context, db *sql.DB) (map[string]Site, int64, error)
 	return routes, version, rows.Err()
 }
 
+// routeTable is the routes by domain. It holds pointers, each to a Site
+// never changed once stored (a change stores a new one, readers get copies):
+// a map of Site values (about 200 bytes each) kept that much in every slot,
+// used or spare for growth, 4.5 MB of serve's heap with 10,000 tenants.
+type routeTable map[string]*Site
+
 // loadTenantRoutes reads the routes of the tenants ids (none for a tenant
 // deleted or not ready).
-func loadTenantRoutes(ctx context.Context, db *sql.DB, ids []int64) (map[string]Site, error) {
+func loadTenantRoutes(ctx context.Context, db *sql.DB, ids []int64) (routeTable, error) {
 	rows, err := db.QueryContext(ctx, routesQuery+` AND t.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	routes := map[string]Site{}
+	routes := routeTable{}
 	for rows.Next() {
 		var domain string
-		var s Site
-		if err := rows.Scan(routeFields(&domain, &s)...); err != nil {
+		s := new(Site)
+		if err := rows.Scan(routeFields(&domain, s)...); err != nil {
 			return nil, err
 		}
 		routes[domain] = s

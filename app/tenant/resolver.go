@@ -22,7 +22,7 @@ type Resolver struct {
 	url    string
 	log    *slog.Logger
 	mu     sync.RWMutex
-	routes map[string]Site
+	routes routeTable
 	gen    uint64 // counts reloads, so a lookup that raced one is not cached
 	// misses holds a token per registry lookup of a host not in memory
 	// (see Resolve); full, a miss is answered unknown without one.
@@ -38,7 +38,7 @@ const missLookups = 4
 
 // NewResolver returns a Resolver reading from db; url is used to LISTEN.
 func NewResolver(db *sql.DB, url string, log *slog.Logger) *Resolver {
-	return &Resolver{db: db, url: url, log: log, routes: map[string]Site{}, misses: make(chan struct{}, missLookups)}
+	return &Resolver{db: db, url: url, log: log, routes: routeTable{}, misses: make(chan struct{}, missLookups)}
 }
 
 // Resolve returns the tenant of a Host header, or an *UnknownHostError.
@@ -48,11 +48,11 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 		return Site{}, &UnknownHostError{Host: displayHost(hostHeader)}
 	}
 	r.mu.RLock()
-	s, ok := r.routes[host]
+	cached, ok := r.routes[host]
 	gen := r.gen
 	r.mu.RUnlock()
 	if ok {
-		return s, nil
+		return *cached, nil
 	}
 	select {
 	case r.misses <- struct{}{}:
@@ -74,7 +74,7 @@ func (r *Resolver) Resolve(ctx context.Context, hostHeader string) (Site, error)
 	// missed (the domain moved or removed): caching it then would outlive that
 	// change until the next one.
 	if r.gen == gen {
-		r.routes[host] = s
+		r.routes[host] = &s
 	}
 	r.mu.Unlock()
 	return s, nil
@@ -97,7 +97,7 @@ func (r *Resolver) Recheck(ctx context.Context, hostHeader string) (Site, error)
 		delete(r.routes, host)
 		return Site{}, &UnknownHostError{Host: host}
 	}
-	r.routes[host] = s
+	r.routes[host] = &s
 	return s, nil
 }
 
@@ -131,7 +131,7 @@ func (r *Resolver) Sites() []Site {
 	r.mu.RLock()
 	seen := map[int64]Site{}
 	for _, s := range r.routes {
-		seen[s.ID] = s
+		seen[s.ID] = *s
 	}
 	r.mu.RUnlock()
 	out := make([]Site, 0, len(seen))
