@@ -13,11 +13,7 @@ import (
 // reach a running server asynchronously, through NOTIFY.
 func eventually(t *testing.T, what string, check func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(2 * time.Second); !check(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("after 2s: %s", what)
-		}
-	}
+	apptest.Eventually(t, what, 2*time.Second, check)
 }
 
 func TestAddAndRemoveDomains(t *testing.T) {

@@ -12,27 +12,34 @@ import (
 
 // Affinity hands tenant transactions their connections from the one pool
 // (database/sql's), preferring a connection that last served the same key,
-// the tenant's schema (database.affinity). PostgreSQL keeps a prepared
-// statement's plan per connection and plans it again whenever the
-// search_path differs from the one it was planned under; a tenant that gets
-// its own connection back skips that.
+// the tenant's schema, or else one of the key's own (database.affinity).
+// PostgreSQL keeps a prepared statement's plan per connection and plans it
+// again whenever the search_path differs from the one it was planned under,
+// and each backend builds its catalog caches once per schema it meets: a
+// tenant that keeps to a few connections skips both (affinity_rank.go).
 //
-// database/sql chooses which idle connection a caller gets, so Affinity
-// keeps the connections given back to it ("parked": still checked out of
-// database/sql) instead of returning them. Its rules:
+// database/sql chooses which idle connection a caller gets, and which waiting
+// caller gets a connection given back, so Affinity keeps the connections
+// given back to it ("parked": still checked out of database/sql) and queues
+// the Takes that find none. Its rules:
 //   - the pool's limit holds: every connection comes from SQL, whose
 //     SetMaxOpenConns bounds them all;
 //   - Take returns the connection its key parked last; failing that the
-//     parked connection the key ranks first among those parked (a spill: an
-//     idle connection is never left unused while a tenant waits; see home);
-//     failing that one from SQL (idle there, or new);
-//   - Put parks nothing while a Take waits in SQL, nor when every connection
-//     SQL may open is Affinity's (its other users, the registry and the
-//     commands, would find none): the connection goes back to SQL instead;
+//     parked connection the key ranks first (a spill: an idle connection is
+//     never left unused while a tenant waits); failing that one from SQL
+//     (idle there, or new) while Affinity holds fewer than the limit;
+//     failing that it waits in Affinity's queue;
+//   - Put hands the connection to a queued Take: one of the same key, else
+//     one that counts it among its own (home), else the oldest; no Take is
+//     passed over more than maxPassed times. When the pool's other users
+//     (the registry, the commands) wait in SQL, or with nobody queued when
+//     every connection SQL may open is Affinity's, it goes back to SQL;
+//     otherwise it is parked;
 //   - a connection parked for ParkLimit goes back to SQL, which checks it is
 //     alive before handing it out again (pgx pings one idle that long);
 //   - every connection going back to SQL is settled first (Settle): it may
-//     owe a read-only transaction's COMMIT (behind.go);
+//     owe a read-only transaction's COMMIT (behind.go); and the oldest queued
+//     Take is woken to take it from there;
 //   - nothing is reserved for a tenant: what one tenant may hold at once is
 //     still bounded by its share (tenant.Shares), before Take is called.
 type Affinity struct {
@@ -40,16 +47,20 @@ type Affinity struct {
 	keep time.Duration // how long a connection stays parked
 
 	mu      sync.Mutex
-	parked  []parkedConn // oldest first
-	held    int          // taken from db and not given back: in use or parked
-	waiting int          // Takes waiting in db for a connection
-	timer   *time.Timer  // gives back what was parked too long; nil when not armed
-	closed  bool
-	stats   AffinityStats
+	parked  []parkedConn         // oldest first
+	queue   []*waiter            // Takes waiting for a connection Affinity holds, oldest first
+	ids     map[*sql.Conn]uint64 // every connection held, by its Ahead's id
+	held    int                  // taken from db and not given back: in use or parked
+	waiting int                  // Takes waiting in db for a connection
+	// sqlWaits is db's WaitCount when last read; owed counts the waits in
+	// SQL since, each answered by giving a connection back.
+	sqlWaits, owed int64
+	timer          *time.Timer // gives back what was parked too long; nil when not armed
+	closed         bool
+	stats          AffinityStats
 }
 
-// parkedConn is an idle connection, the key it last served, and its
-// connection's Ahead.ID (what a spill ranks it by).
+// parkedConn is an idle connection, the key it last served, and its id.
 type parkedConn struct {
 	conn  *sql.Conn
 	key   string
@@ -57,11 +68,29 @@ type parkedConn struct {
 	since time.Time
 }
 
+// waiter is a queued Take.
+type waiter struct {
+	key    string
+	homes  [2]uint64 // the connections key ranks first when it began waiting
+	passed int       // connections handed to younger waiters since
+	got    chan handoff
+}
+
+// handoff is what a queued Take receives: a connection and the key it last
+// served, or no connection: one went back to SQL, take it from there.
+type handoff struct {
+	conn *sql.Conn
+	key  string
+}
+
 // AffinityStats counts where Take found its connections.
 type AffinityStats struct {
-	Hits   int64 // a connection its key had used last
+	Hits   int64 // a parked connection its key had used last
 	Spills int64 // a parked connection of another key
 	Fresh  int64 // from the pool: idle there, or newly opened
+	// Handoffs are connections Put gave straight to a queued Take; Home
+	// those of them of the same key or one of the key's own.
+	Handoffs, Home int64
 }
 
 // ParkLimit is how long OpenWith's Affinity keeps a connection parked. pgx
@@ -72,27 +101,81 @@ const ParkLimit = time.Second
 
 // NewAffinity returns an Affinity taking its connections from db and keeping
 // them parked for at most keep (ParkLimit, but for tests).
-func NewAffinity(db *sql.DB, keep time.Duration) *Affinity { return &Affinity{db: db, keep: keep} }
+func NewAffinity(db *sql.DB, keep time.Duration) *Affinity {
+	return &Affinity{db: db, keep: keep, ids: map[*sql.Conn]uint64{}, sqlWaits: db.Stats().WaitCount}
+}
 
 // Take returns a connection for key, within ctx; Put (or, for a broken
 // connection, Discard) gives it back.
 func (a *Affinity) Take(ctx context.Context, key string) (*sql.Conn, error) {
 	a.mu.Lock()
-	if c := a.takeParked(key); c != nil {
+	for {
+		if c := a.takeParked(key); c != nil {
+			a.mu.Unlock()
+			return c, nil
+		}
+		if a.closed || !a.full() {
+			break
+		}
+		w := &waiter{key: key, homes: a.homesOf(key), got: make(chan handoff, 1)}
+		a.queue = append(a.queue, w)
 		a.mu.Unlock()
-		return c, nil
+		h, err := a.await(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		if h.conn != nil {
+			return h.conn, nil
+		}
+		a.mu.Lock() // a connection went back to SQL: look again
 	}
 	a.waiting++
 	a.mu.Unlock()
 	c, err := a.db.Conn(ctx)
+	var id uint64
+	if err == nil {
+		id = connID(c)
+	}
 	a.mu.Lock()
 	a.waiting--
 	if err == nil {
 		a.held++
+		a.ids[c] = id
 		a.stats.Fresh++
 	}
 	a.mu.Unlock()
 	return c, err
+}
+
+// full reports whether every connection SQL may open is Affinity's, or on
+// its way to a Take; a.mu is held.
+func (a *Affinity) full() bool {
+	limit := a.db.Stats().MaxOpenConnections // 0: unlimited
+	return limit > 0 && a.held+a.waiting >= limit
+}
+
+// await waits for w's handoff, or for ctx to end: then w leaves the queue,
+// and what was handed to it meanwhile goes to the next.
+func (a *Affinity) await(ctx context.Context, w *waiter) (handoff, error) {
+	select {
+	case h := <-w.got:
+		return h, nil
+	case <-ctx.Done():
+	}
+	a.mu.Lock()
+	if i := slices.Index(a.queue, w); i >= 0 {
+		a.queue = slices.Delete(a.queue, i, i+1)
+		a.mu.Unlock()
+		return handoff{}, ctx.Err()
+	}
+	a.mu.Unlock()
+	// Taken off the queue by a handoff: it is in w.got, or about to be.
+	if h := <-w.got; h.conn != nil {
+		a.Put(h.conn, h.key)
+	} else {
+		a.wakeOne()
+	}
+	return handoff{}, ctx.Err()
 }
 
 // takeParked removes and returns key's most recently parked connection,
@@ -115,67 +198,23 @@ func (a *Affinity) takeParked(key string) *sql.Conn {
 	return c
 }
 
-// home returns the index of the parked connection that key ranks first.
-//
-// Every key ranks every connection in an order of its own, fixed for the
-// connection's life (rendezvous hashing of the key and Ahead.ID), and a spill
-// takes the first of that order among those parked. So with many tenants
-// each keeps to a few connections of the pool rather than visiting them all:
-// a PostgreSQL backend builds its catalog caches (the tables, indexes and
-// role of each schema it meets) once per schema and keeps them, so 1,000
-// busy tenants over 20 connections that each meet them all cost 20,000 such
-// builds and as many caches held, where a few connections each cost a few
-// thousand. Taking the connection parked longest instead (as database/sql's
-// choice would) sends every tenant to every backend in turn.
-func (a *Affinity) home(key string) int {
-	h := keyHash(key)
-	best, bestScore := 0, uint64(0)
-	for i := range a.parked {
-		if s := mix64(h ^ a.parked[i].id); i == 0 || s > bestScore {
-			best, bestScore = i, s
-		}
-	}
-	return best
-}
-
-// keyHash is the 64-bit FNV-1a hash of key.
-func keyHash(key string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= 1099511628211
-	}
-	return h
-}
-
-// mix64 scrambles x so that nearby inputs give unrelated outputs (the
-// finaliser of SplitMix64).
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
 // Put gives back a connection that served key and whose transaction ended
-// (COMMIT or ROLLBACK answered, or nothing sent): parked for key, or
-// returned to the pool (see Affinity). As with database/sql, the caller
-// vouches for that; a connection in any other state goes to Discard.
+// (COMMIT or ROLLBACK answered, or nothing sent): handed to a queued Take,
+// parked for key, or returned to the pool (see Affinity). As with
+// database/sql, the caller vouches for that; a connection in any other state
+// goes to Discard.
 func (a *Affinity) Put(c *sql.Conn, key string) {
-	limit := a.db.Stats().MaxOpenConnections // 0: unlimited
-	var id uint64
-	_ = c.Raw(func(dc any) error {
-		if ah := AheadOf(dc); ah != nil {
-			id = ah.id
-		}
-		return nil
-	})
 	a.mu.Lock()
-	if a.closed || a.waiting > 0 || (limit > 0 && a.held >= limit) {
+	if a.closed || a.othersWait() || (len(a.queue) == 0 && (a.waiting > 0 || a.full())) {
 		a.mu.Unlock()
 		a.giveBack(c)
+		return
+	}
+	id := a.ids[c]
+	if len(a.queue) > 0 {
+		w := a.choose(id, key)
+		a.mu.Unlock()
+		w.got <- handoff{conn: c, key: key}
 		return
 	}
 	a.parked = append(a.parked, parkedConn{conn: c, key: key, id: id, since: time.Now()})
@@ -183,6 +222,20 @@ func (a *Affinity) Put(c *sql.Conn, key string) {
 		a.timer = time.AfterFunc(a.keep, a.expire)
 	}
 	a.mu.Unlock()
+}
+
+// othersWait reports whether a caller waits in SQL for a connection (the
+// pool's other users, or a Take that went there), counting each wait SQL
+// reports once; a.mu is held.
+func (a *Affinity) othersWait() bool {
+	n := a.db.Stats().WaitCount
+	a.owed += n - a.sqlWaits
+	a.sqlWaits = n
+	if a.owed > 0 {
+		a.owed--
+		return true
+	}
+	return false
 }
 
 // Discard closes a connection whose state is unknown, so that the pool drops
@@ -194,10 +247,30 @@ func (a *Affinity) Discard(c *sql.Conn) {
 		}
 		return nil
 	})
+	a.forget(c)
+	c.Close()
+	a.wakeOne()
+}
+
+// forget stops counting c as held.
+func (a *Affinity) forget(c *sql.Conn) {
 	a.mu.Lock()
 	a.held--
+	delete(a.ids, c)
 	a.mu.Unlock()
-	c.Close()
+}
+
+// wakeOne tells the oldest queued Take that a connection went back to SQL.
+func (a *Affinity) wakeOne() {
+	a.mu.Lock()
+	if len(a.queue) == 0 || (a.full() && !a.closed) {
+		a.mu.Unlock()
+		return
+	}
+	w := a.queue[0]
+	a.queue = slices.Delete(a.queue, 0, 1)
+	a.mu.Unlock()
+	w.got <- handoff{}
 }
 
 // expire gives back what has been parked for a.keep, and arms itself again
@@ -228,10 +301,9 @@ func (a *Affinity) giveBack(c *sql.Conn) {
 		a.Discard(c)
 		return
 	}
-	a.mu.Lock()
-	a.held--
-	a.mu.Unlock()
+	a.forget(c)
 	c.Close()
+	a.wakeOne()
 }
 
 // Stats reports where Take found its connections so far, and how many are
@@ -242,8 +314,16 @@ func (a *Affinity) Stats() (s AffinityStats, parked int) {
 	return a.stats, len(a.parked)
 }
 
-// Close gives every parked connection back to the pool; connections in use
-// go back when they are Put. Call it before closing the pool.
+// Queued reports how many Takes wait in Affinity's queue now.
+func (a *Affinity) Queued() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.queue)
+}
+
+// Close gives every parked connection back to the pool and sends queued
+// Takes there; connections in use go back when they are Put. Call it before
+// closing the pool.
 func (a *Affinity) Close() {
 	a.mu.Lock()
 	a.closed = true
@@ -251,10 +331,13 @@ func (a *Affinity) Close() {
 		a.timer.Stop()
 		a.timer = nil
 	}
-	old := a.parked
-	a.parked = nil
+	old, queued := a.parked, a.queue
+	a.parked, a.queue = nil, nil
 	a.mu.Unlock()
 	for _, p := range old {
 		a.giveBack(p.conn)
+	}
+	for _, w := range queued {
+		w.got <- handoff{}
 	}
 }

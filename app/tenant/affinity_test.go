@@ -3,6 +3,7 @@ package tenant_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -63,6 +64,7 @@ func backend(t *testing.T, r *tenant.Runner, site tenant.Site) int {
 // held is a unit of work in progress, holding its connection until released.
 type held struct {
 	pid     int
+	pids    chan int // queued work: its backend, once it has a connection
 	release chan struct{}
 	done    chan error
 }
@@ -190,6 +192,117 @@ func TestAffinitySpillsATenantToTheSameConnectionWhateverTheParkingOrder(t *test
 	}
 	if s, _ := aff.Stats(); s.Spills < 2 {
 		t.Errorf("stats %+v: want e's two units of work to be spills", s)
+	}
+}
+
+// queue starts a unit of work of site that waits for a connection, and
+// returns once it is in aff's queue, n Takes long.
+func queue(t *testing.T, r *tenant.Runner, aff *database.Affinity, site tenant.Site, n int) *held {
+	t.Helper()
+	h := &held{release: make(chan struct{}), done: make(chan error, 1)}
+	pids := make(chan int, 1)
+	go func() {
+		h.done <- r.Run(context.Background(), site, true, func(g *gorm.DB, _ func(context.Context) error) error {
+			var pid int
+			if err := g.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
+				return err
+			}
+			pids <- pid
+			<-h.release
+			return nil
+		})
+	}()
+	apptest.Eventually(t, fmt.Sprintf("%d Takes queued", n), 10*time.Second, func() bool { return aff.Queued() == n })
+	h.pids = pids
+	return h
+}
+
+// started waits for queued work to get its connection and returns its backend.
+func (h *held) started(t *testing.T) int {
+	t.Helper()
+	select {
+	case h.pid = <-h.pids:
+	case err := <-h.done:
+		t.Fatalf("the queued work ended early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the queued work got no connection in 10s")
+	}
+	return h.pid
+}
+
+func TestAffinityHandsAFreedConnectionToAQueuedTakeOfItsTenantFirst(t *testing.T) {
+	a, b, c := apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 2)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	ha, hb := hold(t, r, siteOf(a)), hold(t, r, siteOf(b)) // the whole pool
+	qc := queue(t, r, aff, siteOf(c), 1)
+	qa := queue(t, r, aff, siteOf(a), 2) // younger than c's, but a's connection is the one freed
+	ha.finish(t)
+	if pid := qa.started(t); pid != ha.pid {
+		t.Errorf("a's queued work ran on backend %d, want %d, the one a just gave back", pid, ha.pid)
+	}
+	hb.finish(t) // the oldest gets the next one
+	if pid := qc.started(t); pid != hb.pid {
+		t.Errorf("c's queued work ran on backend %d, want %d, the next one freed", pid, hb.pid)
+	}
+	qa.finish(t)
+	qc.finish(t)
+	if s, _ := aff.Stats(); s.Handoffs != 2 || s.Fresh != 2 {
+		t.Errorf("stats %+v, want 2 connections from the pool and 2 handed over", s)
+	}
+}
+
+func TestAffinityGivesAFreedConnectionToThePoolsOtherUsersBeforeItsQueue(t *testing.T) {
+	a, b, c := apptest.NewTenant(t), apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 2)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	ha, hb := hold(t, r, siteOf(a)), hold(t, r, siteOf(b))
+	qc := queue(t, r, aff, siteOf(c), 1)
+	waits := db.SQL.Stats().WaitCount
+	outside := make(chan error, 1)
+	go func() {
+		var one int
+		outside <- db.SQL.QueryRowContext(context.Background(), "SELECT 1").Scan(&one)
+	}()
+	apptest.Eventually(t, "a query outside tenant work waits in the pool", 10*time.Second,
+		func() bool { return db.SQL.Stats().WaitCount > waits })
+	ha.finish(t)
+	select {
+	case err := <-outside:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the query outside tenant work still waits after a tenant's connection came free")
+	}
+	hb.finish(t)
+	qc.started(t)
+	qc.finish(t)
+}
+
+func TestAffinityQueuedTakeOutOfTimeIsBusyAndLosesNoConnection(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	db, _ := affinityPool(t, 1)
+	aff := newAffinity(t, db)
+	r := affinityRunner(db, aff, nil)
+	ha := hold(t, r, siteOf(a))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := r.Run(ctx, siteOf(b), true, func(g *gorm.DB, _ func(context.Context) error) error {
+		return g.Exec("SELECT 1").Error
+	})
+	var busy *tenant.BusyError
+	if !errors.As(err, &busy) {
+		t.Fatalf("b's work with the only connection busy: %v, want a *tenant.BusyError", err)
+	}
+	if n := aff.Queued(); n != 0 {
+		t.Errorf("%d Takes still queued after b's gave up, want 0", n)
+	}
+	ha.finish(t)
+	if pid := backend(t, r, siteOf(b)); pid != ha.pid {
+		t.Errorf("b's next work ran on backend %d, want %d, the pool's only connection", pid, ha.pid)
 	}
 }
 

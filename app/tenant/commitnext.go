@@ -74,15 +74,23 @@ func (t *Tx) execCommit(ctx context.Context, q string, args []any) (sql.Result, 
 		commitTag, commitErr = tag.String(), err
 		return br.Close()
 	})
+	if stmtErr == nil && commitErr == nil && commitTag == "COMMIT" {
+		// Committed, whatever came after PostgreSQL said so: a connection
+		// that failed then (the server shutting down) is only dropped.
+		if err != nil {
+			t.discard()
+		} else {
+			t.release()
+		}
+		t.ended()
+		return driver.RowsAffected(affected), nil
+	}
 	if err = cmp.Or(stmtErr, commitErr, err); err != nil { // the statement's failure explains the rest
 		return nil, t.failedLast(err)
 	}
 	t.release()
 	t.ended()
-	if commitTag != "COMMIT" {
-		return nil, fmt.Errorf("commit tenant transaction: server answered %s", commitTag)
-	}
-	return driver.RowsAffected(affected), nil
+	return nil, fmt.Errorf("commit tenant transaction: server answered %s", commitTag)
 }
 
 // failedLast ends a transaction whose last statement or COMMIT failed:
