@@ -54,7 +54,7 @@ func (t *Tx) execCommit(ctx context.Context, q string, args []any) (sql.Result, 
 	if !t.ahead.Holds() {
 		res, err := conn.ExecContext(ctx, q, args...)
 		if err != nil {
-			return nil, err
+			return nil, t.failedLast(err)
 		}
 		return res, t.Checkpoint(ctx)
 	}
