@@ -126,7 +126,11 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	}
 	metricsURL := ""
 	if cfg.Server.MetricsAddr != "" {
-		m, err := metrics.New(metrics.Deps{DB: db.SQL, Sites: resolver})
+		md := metrics.Deps{DB: db.SQL, Sites: resolver}
+		if db.Affinity != nil {
+			md.Affinity = db.Affinity
+		}
+		m, err := metrics.New(md)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,11 @@ func newObserver(rt *runtime, resolver *tenant.Resolver) (*metrics.Metrics, erro
 	if rt.cfg.Server.MetricsAddr == "" {
 		return nil, nil
 	}
-	return metrics.New(metrics.Deps{DB: rt.db.SQL, Sites: resolver})
+	deps := metrics.Deps{DB: rt.db.SQL, Sites: resolver}
+	if rt.db.Affinity != nil { // a nil *Affinity in the interface would not be nil
+		deps.Affinity = rt.db.Affinity
+	}
+	return metrics.New(deps)
 }
 
 // observer is m as web's Observer; nil (no metrics) stays a nil interface.

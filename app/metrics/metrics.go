@@ -1,5 +1,5 @@
 // Package metrics is polls' Prometheus metrics: requests and latency by
-// page, the limits acting, the connection pool, tenants by state, and the Go
+// page, the limits acting, the connection pool and its affinity, tenants by state, and the Go
 // runtime and process. Its series are labelled by page, status and limit,
 // never by tenant: ten thousand tenants must not mean ten thousand series
 // each. It is served on a listener of its own (server.metrics_addr), out of
@@ -23,6 +23,8 @@ type Deps struct {
 	Sites Sites   // the tenants routed now
 	// Now is the clock deciding which tenants are suspended; nil: time.Now.
 	Now func() time.Time
+	// Affinity is the pool's connection affinity; nil when it is off.
+	Affinity Affinity
 }
 
 // Metrics holds polls' series in a registry of its own (not Prometheus'
@@ -49,6 +51,11 @@ func New(d Deps) (*Metrics, error) {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {
 		if err := m.registry.Register(c); err != nil {
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
+	}
+	if d.Affinity != nil {
+		if err := m.registry.Register(newAffinityCollector(d.Affinity)); err != nil {
 			return nil, fmt.Errorf("register metrics: %w", err)
 		}
 	}

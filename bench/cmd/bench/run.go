@@ -118,9 +118,14 @@ func (e *benchEnv) measure(ctx context.Context, title string, pages []page) (map
 		}
 		var runs [2][]load.Result
 		var cpu [2]cpuUse
-		allocs := int64(0) // polls' heap allocations during its runs
+		allocs := int64(0)         // polls' heap allocations during its runs
+		var takes map[string]int64 // where polls' transactions found their connections
 		for range e.o.rounds {
 			for i, s := range servers {
+				var takesBefore map[string]int64
+				if s == e.polls {
+					takesBefore = affinityTakes(e.metricsAddr)
+				}
 				before, mBefore := cpuNow(s.proc.Pid(), e.pgData()), mallocs(e.metricsAddr)
 				res, err := e.load(ctx, s, p, e.o.duration)
 				if err != nil {
@@ -128,6 +133,7 @@ func (e *benchEnv) measure(ctx context.Context, title string, pages []page) (map
 				}
 				used := cpuNow(s.proc.Pid(), e.pgData()).sub(before)
 				if s == e.polls {
+					takes = addTakes(takes, takesBefore, affinityTakes(e.metricsAddr))
 					if m := mallocs(e.metricsAddr); m >= 0 && mBefore >= 0 && allocs >= 0 {
 						allocs += m - mBefore
 					} else {
@@ -146,6 +152,9 @@ func (e *benchEnv) measure(ctx context.Context, title string, pages []page) (map
 		rw.polls.allocs = allocsPerRequest(allocs, runs[0])
 		rows[p.name] = rw
 		e.r.tableRow(rw)
+		if takes != nil {
+			e.r.printf("  polls' %s connections: %s\n", p.name, takesLine(takes))
+		}
 	}
 	return rows, nil
 }
