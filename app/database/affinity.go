@@ -29,12 +29,13 @@ import (
 //     never left unused while a tenant waits); failing that one from SQL
 //     (idle there, or new) while Affinity holds fewer than the limit;
 //     failing that it waits in Affinity's queue;
-//   - Put hands the connection to a queued Take: one of the same key, else
-//     one that counts it among its own (home), else the oldest; no Take is
-//     passed over more than maxPassed times. When the pool's other users
-//     (the registry, the commands) wait in SQL, or with nobody queued when
-//     every connection SQL may open is Affinity's, it goes back to SQL;
-//     otherwise it is parked;
+//   - Put gives the connection back to SQL when a caller waits there (the
+//     pool's other users, the registry and the commands; SQL's WaitCount
+//     tells); else hands it to a queued Take: one of the same key, else one
+//     that counts it among its own (home), else the oldest, no Take passed
+//     over more than maxPassed times; else parks it. Giving back costs a
+//     round trip when the connection owes a COMMIT (Settle), so it happens
+//     only when someone needs it;
 //   - a connection parked for ParkLimit goes back to SQL, which checks it is
 //     alive before handing it out again (pgx pings one idle that long);
 //   - every connection going back to SQL is settled first (Settle): it may
@@ -205,7 +206,7 @@ func (a *Affinity) takeParked(key string) *sql.Conn {
 // goes to Discard.
 func (a *Affinity) Put(c *sql.Conn, key string) {
 	a.mu.Lock()
-	if a.closed || a.othersWait() || (len(a.queue) == 0 && (a.waiting > 0 || a.full())) {
+	if a.closed || a.othersWait() {
 		a.mu.Unlock()
 		a.giveBack(c)
 		return
