@@ -126,11 +126,7 @@ func NewServerWith(t testing.TB, opts Options) *Server {
 	}
 	metricsURL := ""
 	if cfg.Server.MetricsAddr != "" {
-		md := metrics.Deps{DB: db.SQL, Sites: resolver}
-		if db.Affinity != nil {
-			md.Affinity = db.Affinity
-		}
-		m, err := metrics.New(md)
+		m, err := metrics.New(metrics.Deps{DB: db.SQL, Sites: resolver, Affinity: db.Affinity})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,11 +21,7 @@ func newObserver(rt *runtime, resolver *tenant.Resolver) (*metrics.Metrics, erro
 	if rt.cfg.Server.MetricsAddr == "" {
 		return nil, nil
 	}
-	deps := metrics.Deps{DB: rt.db.SQL, Sites: resolver}
-	if rt.db.Affinity != nil { // a nil *Affinity in the interface would not be nil
-		deps.Affinity = rt.db.Affinity
-	}
-	return metrics.New(deps)
+	return metrics.New(metrics.Deps{DB: rt.db.SQL, Sites: resolver, Affinity: rt.db.Affinity})
 }
 
 // observer is m as web's Observer; nil (no metrics) stays a nil interface.

@@ -65,16 +65,17 @@ func (a *Affinity) homesOf(key string) [2]uint64 {
 // oldest; those older than the one chosen count one more pass. a.mu is held
 // and the queue is not empty.
 func (a *Affinity) choose(id uint64, key string) *waiter {
+	atHome := func(w *waiter) bool { return w.key == key || w.homes[0] == id || w.homes[1] == id }
 	i := 0
 	if a.queue[0].passed < maxPassed {
 		if j := slices.IndexFunc(a.queue, func(w *waiter) bool { return w.key == key }); j >= 0 {
 			i = j
-		} else if j := slices.IndexFunc(a.queue, func(w *waiter) bool { return w.homes[0] == id || w.homes[1] == id }); j >= 0 {
+		} else if j := slices.IndexFunc(a.queue, atHome); j >= 0 {
 			i = j
 		}
 	}
 	w := a.queue[i]
-	if i > 0 || w.key == key || w.homes[0] == id || w.homes[1] == id {
+	if atHome(w) {
 		a.stats.Home++
 	}
 	a.stats.Handoffs++

@@ -6,22 +6,16 @@ import (
 	"polls/app/database"
 )
 
-// Affinity gives the connection affinity's counts (database.Affinity does).
-type Affinity interface {
-	Stats() (s database.AffinityStats, parked int)
-	Queued() int
-}
-
 // affinityCollector reports where tenant transactions found their
 // connections (database.affinity): how often a tenant met its own backend is
 // what keeps PostgreSQL's plans and catalog caches warm, and the one figure
 // that tells whether the affinity works for an installation's load.
 type affinityCollector struct {
-	a                     Affinity
+	a                     *database.Affinity
 	takes, parked, queued *prometheus.Desc
 }
 
-func newAffinityCollector(a Affinity) affinityCollector {
+func newAffinityCollector(a *database.Affinity) affinityCollector {
 	return affinityCollector{a: a,
 		takes: prometheus.NewDesc("polls_db_affinity_takes_total",
 			"Connections tenant transactions took, by where from: hit (idle, last used by the same tenant), "+

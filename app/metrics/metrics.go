@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"polls/app/database"
 )
 
 // Deps is what the metrics read at scrape time.
@@ -24,7 +26,7 @@ type Deps struct {
 	// Now is the clock deciding which tenants are suspended; nil: time.Now.
 	Now func() time.Time
 	// Affinity is the pool's connection affinity; nil when it is off.
-	Affinity Affinity
+	Affinity *database.Affinity
 }
 
 // Metrics holds polls' series in a registry of its own (not Prometheus'

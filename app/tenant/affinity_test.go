@@ -64,35 +64,34 @@ func backend(t *testing.T, r *tenant.Runner, site tenant.Site) int {
 // held is a unit of work in progress, holding its connection until released.
 type held struct {
 	pid     int
-	pids    chan int // queued work: its backend, once it has a connection
+	pids    chan int // its backend, once it has a connection
 	release chan struct{}
 	done    chan error
 }
 
-// hold starts a unit of work of site that takes a connection, reports its
-// backend, and keeps it until release is closed.
-func hold(t *testing.T, r *tenant.Runner, site tenant.Site) *held {
-	t.Helper()
-	h := &held{release: make(chan struct{}), done: make(chan error, 1)}
-	pids := make(chan int, 1)
+// start starts a unit of work of site that takes a connection, reports its
+// backend on pids, and keeps it until release is closed.
+func start(r *tenant.Runner, site tenant.Site) *held {
+	h := &held{pids: make(chan int, 1), release: make(chan struct{}), done: make(chan error, 1)}
 	go func() {
 		h.done <- r.Run(context.Background(), site, true, func(g *gorm.DB, _ func(context.Context) error) error {
 			var pid int
 			if err := g.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
 				return err
 			}
-			pids <- pid
+			h.pids <- pid
 			<-h.release
 			return nil
 		})
 	}()
-	select {
-	case h.pid = <-pids:
-	case err := <-h.done:
-		t.Fatalf("the held work ended early: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no connection for the work in 10s")
-	}
+	return h
+}
+
+// hold starts a unit of work of site and returns once it has its connection.
+func hold(t *testing.T, r *tenant.Runner, site tenant.Site) *held {
+	t.Helper()
+	h := start(r, site)
+	h.started(t)
 	return h
 }
 
@@ -199,33 +198,20 @@ func TestAffinitySpillsATenantToTheSameConnectionWhateverTheParkingOrder(t *test
 // returns once it is in aff's queue, n Takes long.
 func queue(t *testing.T, r *tenant.Runner, aff *database.Affinity, site tenant.Site, n int) *held {
 	t.Helper()
-	h := &held{release: make(chan struct{}), done: make(chan error, 1)}
-	pids := make(chan int, 1)
-	go func() {
-		h.done <- r.Run(context.Background(), site, true, func(g *gorm.DB, _ func(context.Context) error) error {
-			var pid int
-			if err := g.Raw("SELECT pg_backend_pid()").Scan(&pid).Error; err != nil {
-				return err
-			}
-			pids <- pid
-			<-h.release
-			return nil
-		})
-	}()
+	h := start(r, site)
 	apptest.Eventually(t, fmt.Sprintf("%d Takes queued", n), 10*time.Second, func() bool { return aff.Queued() == n })
-	h.pids = pids
 	return h
 }
 
-// started waits for queued work to get its connection and returns its backend.
+// started waits for the work to get its connection and returns its backend.
 func (h *held) started(t *testing.T) int {
 	t.Helper()
 	select {
 	case h.pid = <-h.pids:
 	case err := <-h.done:
-		t.Fatalf("the queued work ended early: %v", err)
+		t.Fatalf("the work ended early: %v", err)
 	case <-time.After(10 * time.Second):
-		t.Fatal("the queued work got no connection in 10s")
+		t.Fatal("no connection for the work in 10s")
 	}
 	return h.pid
 }

@@ -34,7 +34,6 @@ func (h *heldResponse) work(db *gorm.DB, checkpoint func(context.Context) error)
 	h.c.SetResponse(echo.NewResponse(h.buf, h.c.Echo()))
 	h.r.DB, h.r.Checkpoint = db, checkpoint
 	h.r.ReadOnly = func() error { return tenant.ReadOnly(db) }
-	h.r.CommitNext = func() error { return tenant.CommitNext(db) }
 	return h.next(h.c)
 }
 

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"polls/app/i18n"
+	"polls/app/tenant"
 )
 
 // Request is what the lifecycle prepared for one request to a tenant's site.
@@ -47,13 +48,15 @@ type Request struct {
 	// (HandleReadOnly calls it): PostgreSQL then refuses any write in it, and
 	// polls may send the page before COMMIT is answered (database.commit_behind).
 	ReadOnly func() error
-	// CommitNext makes DB's next Exec (a statement without rows) the
-	// transaction's last: its COMMIT travels with it, one round trip in all
-	// (tenant.CommitNext). Once that Exec succeeds the work is committed,
-	// whatever the handler returns after it; a later query begins a new
-	// transaction, as after Checkpoint.
-	CommitNext func() error
 }
+
+// CommitNext makes DB's next Exec (a statement without rows) the
+// transaction's last: its COMMIT travels with it, one round trip in all
+// (tenant.CommitNext). Once that Exec succeeds the work is committed,
+// whatever the handler returns after it; a later query begins a new
+// transaction, as after Checkpoint. A method, not a field set per request:
+// only the handlers that use it pay for it.
+func (r *Request) CommitNext() error { return tenant.CommitNext(r.DB) }
 
 // Site describes the site a request is for.
 type Site struct {
