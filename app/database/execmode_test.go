@@ -23,15 +23,22 @@ func TestNamesExecMode(t *testing.T) {
 
 func TestForTransactionPooler(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"postgres://u@h/polls", "postgres://u@h/polls?default_query_exec_mode=exec"},
-		{"postgres://u@h/polls?sslmode=disable", "postgres://u@h/polls?sslmode=disable&default_query_exec_mode=exec"},
+		{"postgres://u@h/polls", "postgres://u@h/polls?default_query_exec_mode=cache_describe"},
+		{"postgres://u@h/polls?sslmode=disable", "postgres://u@h/polls?sslmode=disable&default_query_exec_mode=cache_describe"},
 		{"postgres://u@h/polls?default_query_exec_mode=simple_protocol", "postgres://u@h/polls?default_query_exec_mode=simple_protocol"},
-		{"host=/tmp dbname=polls", "host=/tmp dbname=polls default_query_exec_mode=exec"},
+		{"host=/tmp dbname=polls", "host=/tmp dbname=polls default_query_exec_mode=cache_describe"},
 	}
 	for _, tt := range tests {
 		if got := ForTransactionPooler(tt.in); got != tt.want {
 			t.Errorf("ForTransactionPooler(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+	cfg, err := ParseConfig(ForTransactionPooler("postgres://u@h/polls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DefaultQueryExecMode != PoolerQueryExecMode {
+		t.Errorf("ForTransactionPooler's mode parses as %v, want PoolerQueryExecMode (%v)", cfg.DefaultQueryExecMode, PoolerQueryExecMode)
 	}
 }
 

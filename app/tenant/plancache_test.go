@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"polls/app/apptest"
 	"polls/app/database"
 	"polls/app/tenant"
@@ -21,7 +23,9 @@ import (
 // direct connection) a query then fails with "cached plan must not change
 // result type" (SQLSTATE 0A000): PostgreSQL re-plans a prepared statement for
 // the new search_path or table, but refuses to let its result columns change.
-// Unnamed statements (the mode behind a transaction pooler) never fail. The
+// Unnamed statements (the mode behind a transaction pooler) do not fail on
+// these queries, which name their columns (for `SELECT *` see
+// TestStaleDescriptionsBehindAPoolerAreRunAgain). The
 // request-level answer to the first case is tested in
 // TestStalePlansNeverReachAVisitor.
 func TestSameSQLAcrossSchemasAndMidMigration(t *testing.T) {
@@ -165,4 +169,66 @@ func servePages(ctx context.Context, db *database.DB, tn apptest.Tenant) error {
 		return fmt.Errorf("tenant %s got questions %+v and choices %+v, want only its own", tn.Schema, qs, q.Choices)
 	}
 	return tx.Commit(ctx)
+}
+
+// TestStaleDescriptionsBehindAPoolerAreRunAgain covers the hazard of the mode
+// behind a transaction pooler (database.PoolerQueryExecMode): pgx remembers
+// each SQL text's result columns per connection, so a `SELECT *` that meets a
+// tenant with one column more than the last fails once, and the Runner must
+// run the work again. Both tenants alternate on a pool of one connection
+// while one of them has a column the other lacks.
+func TestStaleDescriptionsBehindAPoolerAreRunAgain(t *testing.T) {
+	a, b := apptest.NewTenant(t), apptest.NewTenant(t)
+	a.Exec(t, "ALTER TABLE polls_question ADD COLUMN extra text NOT NULL DEFAULT ''")
+	for _, tn := range []apptest.Tenant{a, b} {
+		tn.Exec(t, "INSERT INTO polls_question (id, question_text, pub_date) VALUES (1, ?, now())", "question of "+tn.Schema)
+	}
+	ctx := context.Background()
+	db, err := database.Open(ctx, database.ForTransactionPooler(apptest.URL(t)), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	// Unaided, the second tenant's query fails with what IsStalePlan names.
+	var failed error
+	for _, tn := range []apptest.Tenant{a, b} {
+		tx, err := tenant.Begin(ctx, db.SQL, tn.Schema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows []map[string]any
+		if err := tx.Gorm(ctx, db.Gorm).Raw("SELECT * FROM polls_question").Scan(&rows).Error; err != nil {
+			failed = err
+		}
+		tx.Rollback()
+	}
+	if !database.IsStalePlan(failed) {
+		t.Fatalf("the second tenant's SELECT * gave %v, want the stale description this test exists to catch", failed)
+	}
+
+	// Through the Runner, every request answers with its own columns.
+	r := &tenant.Runner{SQL: db.SQL, Gorm: db.Gorm, Affinity: db.Affinity}
+	runs, requests := 0, 0
+	for range 3 {
+		for _, tn := range []apptest.Tenant{a, b} {
+			requests++
+			var rows []map[string]any
+			err := r.Run(ctx, siteOf(tn), false, func(g *gorm.DB, _ func(context.Context) error) error {
+				runs++
+				rows = nil
+				return g.Raw("SELECT * FROM polls_question").Scan(&rows).Error
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", tn.Schema, err)
+			}
+			_, hasExtra := rows[0]["extra"]
+			if len(rows) != 1 || rows[0]["question_text"] != "question of "+tn.Schema || hasExtra != (tn == a) {
+				t.Fatalf("%s got %v, want its own question and columns", tn.Schema, rows)
+			}
+		}
+	}
+	if runs <= requests {
+		t.Errorf("%d runs for %d requests: no stale description met, so this test shows nothing", runs, requests)
+	}
 }
