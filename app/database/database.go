@@ -85,19 +85,32 @@ func ParseConfig(url string) (*pgx.ConnConfig, error) {
 }
 
 // dropUnusedCaches turns off the per-connection cache cfg's query mode never
-// reads, unless url sizes it. pgx makes both a statement and a description
-// cache for every connection, each sized for 512 queries up front (about
-// 65 KB), where a mode uses one of them at most: with 20 connections the
-// unused ones held 1.3 MB of serve's heap (2.6 MB in exec mode).
+// reads, and sizes the one it reads to CacheSize, unless url sizes them.
+// pgx makes both a statement and a description cache for every connection,
+// each sized for 512 queries up front (about 65 KB), where a mode uses one of
+// them at most: with 20 connections the unused ones held 1.3 MB of serve's
+// heap (2.6 MB in exec mode), and the used one another 1.3 MB.
 func dropUnusedCaches(url string, cfg *pgx.ConnConfig) {
 	mode := cfg.DefaultQueryExecMode
-	if mode != pgx.QueryExecModeCacheStatement && !strings.Contains(url, "statement_cache_capacity") {
-		cfg.StatementCacheCapacity = 0
+	size := func(used bool) int {
+		if used {
+			return CacheSize
+		}
+		return 0
 	}
-	if mode != pgx.QueryExecModeCacheDescribe && !strings.Contains(url, "description_cache_capacity") {
-		cfg.DescriptionCacheCapacity = 0
+	if !strings.Contains(url, "statement_cache_capacity") {
+		cfg.StatementCacheCapacity = size(mode == pgx.QueryExecModeCacheStatement)
+	}
+	if !strings.Contains(url, "description_cache_capacity") {
+		cfg.DescriptionCacheCapacity = size(mode == pgx.QueryExecModeCacheDescribe)
 	}
 }
+
+// CacheSize is how many queries each connection keeps prepared (or, behind
+// a pooler, described), the least recently used going first. polls sends
+// fewer distinct queries than that: the public pages a handful, each admin
+// page a few; one pushed out costs a round trip when it comes back.
+const CacheSize = 128
 
 // OpenConfig is Open with a pgx configuration the caller has adjusted (the
 // benchmarks wrap the network connection, for instance); url is kept for

@@ -48,9 +48,10 @@ func TestParseConfigKeepsOnlyTheCacheItsModeReads(t *testing.T) {
 		url                     string
 		statements, description int
 	}{
-		{base, 512, 0},
+		{base, CacheSize, 0},
 		{base + "?default_query_exec_mode=exec", 0, 0},
-		{base + "?default_query_exec_mode=cache_describe", 0, 512},
+		{base + "?default_query_exec_mode=cache_describe", 0, CacheSize},
+		{base + "?statement_cache_capacity=512", 512, 0},
 		{base + "?default_query_exec_mode=exec&statement_cache_capacity=64", 64, 0},
 	} {
 		cfg, err := ParseConfig(c.url)

@@ -3,6 +3,8 @@ package tenant_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -71,5 +73,45 @@ func TestCreateWithAFailingFillLeavesNoRole(t *testing.T) {
 	}
 	if roles != 0 {
 		t.Errorf("after a failed Create: the tenant's role remains")
+	}
+}
+
+// TestReloadKeepsEveryRouteWhole: the route table packs a load's sites and
+// their text together (routes_compact.go); every host, primary or not, must
+// still find its own tenant's every field, beside other tenants' routes.
+func TestReloadKeepsEveryRouteWhole(t *testing.T) {
+	ctx := context.Background()
+	type want struct {
+		host string
+		site tenant.Site
+	}
+	var wants []want
+	for i, lang := range []string{"fr", ""} {
+		schema := "t_" + apptest.RandomName(10)
+		primary, alias := "main-"+apptest.RandomName(6)+".test", "alias-"+apptest.RandomName(6)+".test"
+		dropAfter(t, schema)
+		nt := tenant.NewTenant{Schema: schema, Domain: primary, MoreDomains: []string{alias},
+			Name: fmt.Sprintf("Site %d of %s", i, schema), Language: tenant.Language{Own: lang}}
+		if err := newProvisioner(t).Create(ctx, nt); err != nil {
+			t.Fatal(err)
+		}
+		site, err := newResolver(t).Resolve(ctx, primary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if site.Schema != schema || site.Name != nt.Name || site.Domain != primary || site.Role == "" || site.Version.Migration == "" {
+			t.Fatalf("%s resolves to %+v, want its own schema, name, primary domain, role and migration state", primary, site)
+		}
+		wants = append(wants, want{primary, site}, want{alias, site})
+	}
+	r := newResolver(t)
+	for _, w := range wants {
+		got, ok := r.Cached(w.host) // Resolve would ask the registry on a miss
+		if !ok {
+			t.Fatalf("%s is not in the reloaded route table", w.host)
+		}
+		if !reflect.DeepEqual(got, w.site) {
+			t.Errorf("route of %s = %+v, want %+v", w.host, got, w.site)
+		}
 	}
 }

@@ -53,16 +53,8 @@ func loadRoutes(ctx context.Context, db *sql.DB) (routeTable, int64, error) {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	routes := routeTable{}
-	for rows.Next() {
-		var domain string
-		s := new(Site)
-		if err := rows.Scan(routeFields(&domain, s)...); err != nil {
-			return nil, 0, err
-		}
-		routes[domain] = s
-	}
-	return routes, version, rows.Err()
+	routes, err := scanRoutes(rows)
+	return routes, version, err
 }
 
 // routeTable is the routes by domain. It holds pointers, each to a Site
@@ -79,16 +71,7 @@ func loadTenantRoutes(ctx context.Context, db *sql.DB, ids []int64) (routeTable,
 		return nil, err
 	}
 	defer rows.Close()
-	routes := routeTable{}
-	for rows.Next() {
-		var domain string
-		s := new(Site)
-		if err := rows.Scan(routeFields(&domain, s)...); err != nil {
-			return nil, err
-		}
-		routes[domain] = s
-	}
-	return routes, rows.Err()
+	return scanRoutes(rows)
 }
 
 // registryVersion reads the registry's version number: after a change
