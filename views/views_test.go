@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"polls/app/i18n"
 	"polls/views"
 )
 
@@ -24,5 +25,39 @@ func TestRenderLeavesNoHalfPageOnError(t *testing.T) {
 	var sb strings.Builder
 	if err := set.Render(&sb, "error", 42); err == nil || sb.Len() != 0 {
 		t.Fatalf("render into a plain writer: err %v, %d bytes written; want an error and nothing written", err, sb.Len())
+	}
+}
+
+// TestALanguageIsParsedWhenFirstRendered: Parse leaves every language but
+// English unparsed (each costs serve about 0.7 MB for good), and the first
+// page rendered in one parses it and speaks it.
+func TestALanguageIsParsedWhenFirstRendered(t *testing.T) {
+	set, err := views.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !set.Parsed(i18n.English) || set.Parsed(i18n.French) {
+		t.Fatalf("after Parse: English parsed %v, French %v; want only English", set.Parsed(i18n.English), set.Parsed(i18n.French))
+	}
+	render := func(lang i18n.Lang) string {
+		var buf bytes.Buffer
+		data := struct {
+			views.Page
+			Questions []struct{ URL, Text string }
+		}{Page: views.Page{Title: "t", Lang: lang}}
+		if err := set.Render(&buf, "polls/index", data); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	if en := render(i18n.English); !strings.Contains(en, "No polls are available.") || set.Parsed(i18n.French) {
+		t.Fatalf("an English page parsed French, or does not speak English:\n%s", en)
+	}
+	fr := render(i18n.French)
+	if !set.Parsed(i18n.French) || !strings.Contains(fr, `lang="fr"`) || !strings.Contains(fr, "Aucun sondage") {
+		t.Fatalf("the first French page did not parse French or does not speak it:\n%s", fr)
+	}
+	if err := set.Render(&bytes.Buffer{}, "polls/index", views.Page{Lang: "xx"}); err == nil {
+		t.Error("a page in a language polls does not speak rendered")
 	}
 }
