@@ -24,6 +24,9 @@ type Resolver struct {
 	mu     sync.RWMutex
 	routes routeTable
 	gen    uint64 // counts reloads, so a lookup that raced one is not cached
+	// patched counts the routes loaded one batch of changes at a time
+	// since the last full load (patchedEnough).
+	patched int
 	// misses holds a token per registry lookup of a host not in memory
 	// (see Resolve); full, a miss is answered unknown without one.
 	misses chan struct{}
@@ -121,10 +124,27 @@ func (r *Resolver) reload(ctx context.Context) (int64, error) {
 	}
 	r.mu.Lock()
 	r.routes = routes
+	r.patched = 0
 	r.gen++
 	r.mu.Unlock()
 	return version, nil
 }
+
+// patchedEnough reports whether the tenants changed since the last full
+// load, with n more, are enough to load everything again instead: a full
+// load packs the routes into one slab (routes_compact.go), each batch of
+// changes adds one of its own, and once a quarter of the table (at least
+// repackAfter routes) came that way, one query of every route packs them
+// again and frees what replaced routes held.
+func (r *Resolver) patchedEnough(n int) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.patched+n > max(repackAfter, len(r.routes)/4)
+}
+
+// repackAfter is the fewest routes changed one batch at a time after which
+// everything is loaded again (patchedEnough).
+const repackAfter = 1024
 
 // Sites returns the tenants currently routed, by primary domain.
 func (r *Resolver) Sites() []Site {
@@ -251,7 +271,7 @@ func (r *Resolver) listenOnce(ctx context.Context) (bool, error) {
 // of them. Everything is reloaded when the changes say so.
 func (r *Resolver) apply(ctx context.Context, changes *registryChanges) (int64, error) {
 	all, ids, version := changes.take()
-	if all {
+	if all || r.patchedEnough(len(ids)) {
 		return r.reload(ctx)
 	}
 	if len(ids) == 0 {

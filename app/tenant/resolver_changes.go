@@ -99,6 +99,7 @@ func (r *Resolver) reloadTenants(ctx context.Context, ids []int64) error {
 	for host, s := range routes {
 		r.routes[host] = s
 	}
+	r.patched += len(routes)
 	r.gen++
 	return nil
 }
