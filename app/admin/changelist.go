@@ -44,7 +44,7 @@ func searchNote(z i18n.Localizer, q string) string {
 type hiddenField struct{ Name, Value string }
 
 type filterGroup struct {
-	Title   string
+	Heading string
 	Choices []filterChoice
 }
 

@@ -84,7 +84,7 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 			p.SearchHints = append(p.SearchHints, hiddenField{k, v})
 		}
 	}
-	group := filterGroup{Title: "By date published"}
+	group := filterGroup{Heading: "By date published"}
 	for _, f := range dateFilters {
 		group.Choices = append(group.Choices, filterChoice{
 			Label: f.label, URL: q.with(pathQuestions, "pub_date", f.value), Selected: q.get("pub_date") == f.value,

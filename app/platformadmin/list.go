@@ -42,7 +42,7 @@ type changeList struct {
 type hidden struct{ Name, Value string }
 
 type filterGroup struct {
-	Title   string
+	Heading string
 	Choices []filterChoice
 }
 
@@ -168,7 +168,7 @@ func with(cur url.Values, key, value string) string {
 // filters are the sidebar's choices, each keeping the other parameters.
 func filters(cur url.Values) []filterGroup {
 	group := func(title, key string, choices [][2]string) filterGroup {
-		g := filterGroup{Title: title}
+		g := filterGroup{Heading: title}
 		g.Choices = append(g.Choices, filterChoice{Label: "All", URL: with(cur, key, ""), Selected: cur.Get(key) == ""})
 		for _, ch := range choices {
 			g.Choices = append(g.Choices, filterChoice{Label: ch[1], URL: with(cur, key, ch[0]), Selected: cur.Get(key) == ch[0]})
