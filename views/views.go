@@ -76,12 +76,6 @@ func Parse() (*Set, error) {
 	return s, nil
 }
 
-// Parsed reports whether lang's pages have been parsed yet.
-func (s *Set) Parsed(lang i18n.Lang) bool {
-	i := slices.Index(i18n.Languages, lang)
-	return i >= 0 && s.langs[i].Load() != nil
-}
-
 // pagesOf returns lang's pages, parsing them the first time.
 func (s *Set) pagesOf(lang i18n.Lang) (languagePages, error) {
 	i := slices.Index(i18n.Languages, lang)

@@ -33,11 +33,11 @@ const DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
 // through PgBouncer the vote went from 0.73-0.75 of the baseline with
 // QueryExecModeExec's text to 0.87-0.88 (`make bench BENCHFLAGS="-pgbouncer
 // -exec-mode exec"` against the default; README, "Query mode and PgBouncer").
-// The remembered result columns can go stale the same way
-// a cached plan does: while one tenant has a column another has not, a
-// `SELECT *` fails once with "bind message has N result formats but query has
-// M columns" (SQLSTATE 08P01); pgx forgets that description and IsStalePlan
-// lets the request run again.
+// The remembered result columns can go stale the way a cached plan does:
+// while one tenant has a column another has not, a `SELECT *` fails once
+// with "bind message has N result formats but query has M columns" (SQLSTATE
+// 08P01); pgx forgets that description and IsStalePlan lets the request run
+// again.
 const PoolerQueryExecMode = pgx.QueryExecModeCacheDescribe
 
 // ForTransactionPooler returns url set to PoolerQueryExecMode, unless it names

@@ -73,7 +73,7 @@ func scanRoutes(rows *sql.Rows) (routeTable, error) {
 		*s = r.site
 		sp := spans[i]
 		s.Schema, s.Name, s.Domain, s.Role = cut(sp[0]), cut(sp[1]), cut(sp[2]), cut(sp[3])
-		s.Version.Migration = shared(s.Version.Migration, "idle", "migrating", "failed")
+		s.Version.Migration = shared(s.Version.Migration, migrationStates...)
 		s.Language.Own = sharedLanguage(s.Language.Own)
 		domain := s.Domain
 		if sp[4].at >= 0 {

@@ -34,8 +34,12 @@ type Language struct {
 // records it, in the same transaction as each migration.
 type SchemaVersion struct {
 	Number    int64  // the tenant migration version; 0 until one is recorded
-	Migration string // "idle", "migrating" (polls migrate is at it) or "failed"
+	Migration string // one of migrationStates
 }
+
+// migrationStates are the values of SchemaVersion.Migration: idle,
+// migrating (polls migrate is at it), failed.
+var migrationStates = []string{"idle", "migrating", "failed"}
 
 // UnderMaintenance reports whether a server whose code needs tenant migration
 // version needs must not serve the tenant: a migration is running or failed
