@@ -96,7 +96,7 @@ func (e *benchEnv) manyTenants(ctx context.Context, pgURL, serveURL, pollsURL st
 	}
 	e.r.printf("flatness: polls index with one hot tenant / spread = %.2f (baseline %.2f)\n",
 		hot["index"].polls.rps/wide["index"].polls.rps, hot["index"].baseline.rps/wide["index"].baseline.rps)
-	return nil
+	return e.postgresAlone(ctx, pgURL, hosts, spread, first["index"].polls)
 }
 
 // waitRouted waits until polls serves domain (at most 10s).

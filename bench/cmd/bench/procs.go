@@ -58,24 +58,30 @@ func (s *server) stop() { s.proc.Stop(syscall.SIGTERM, 20*time.Second) }
 
 // memory reads the resident set (now and at its peak) from /proc.
 func (s *server) memory() (rss, peak int64) {
+	st := s.status()
+	return st["VmRSS:"], st["VmHWM:"]
+}
+
+// mappedFiles reads how much of the resident set is mapped files: the
+// binary's code and read-only data, which the kernel maps in whole runs
+// around each page used, and the C library; the rest is memory of its own.
+func (s *server) mappedFiles() int64 { return s.status()["RssFile:"] }
+
+// status reads the sizes of /proc/PID/status, in bytes, by field name.
+func (s *server) status() map[string]int64 {
+	sizes := map[string]int64{}
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(s.proc.Pid()) + "/status")
 	if err != nil {
-		return 0, 0
+		return sizes
 	}
 	for _, line := range strings.Split(string(b), "\n") {
 		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		kb, _ := strconv.ParseInt(f[1], 10, 64)
-		switch f[0] {
-		case "VmRSS:":
-			rss = kb << 10
-		case "VmHWM:":
-			peak = kb << 10
+		if len(f) == 3 && f[2] == "kB" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			sizes[f[0]] = kb << 10
 		}
 	}
-	return rss, peak
+	return sizes
 }
 
 // fetch GETs path on addr with Host host and returns status and body.

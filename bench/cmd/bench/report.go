@@ -133,6 +133,7 @@ func (r *report) memory(s *server, metricsAddr string) {
 	r.lastHWM = max(r.lastHWM, hwm)
 	r.printf("\npolls serve memory: resident %s now, %s at most right after a run, %s peak (VmHWM)\n",
 		mb(rss), mb(r.maxRSS), mb(r.lastHWM))
+	r.printf("  of which mapped files (the binary's code and read-only data, libc): %s now\n", mb(s.mappedFiles()))
 	r.printf("  of which Go: heap in use %s, next GC at %s, obtained from the OS %s\n",
 		mb(metric(metricsAddr, "go_memstats_heap_inuse_bytes")), mb(metric(metricsAddr, "go_memstats_next_gc_bytes")),
 		mb(metric(metricsAddr, "go_memstats_sys_bytes")))
