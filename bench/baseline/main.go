@@ -40,7 +40,7 @@ type server struct {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "listen address")
 	dbURL := flag.String("db", "", "PostgreSQL URL (the same database polls serves)")
-	maxConns := flag.Int("max-conns", 20, "pool size (polls' default is 20)")
+	maxConns := flag.Int("max-conns", 20, "pool size (make bench passes polls' database.max_conns)")
 	flag.Parse()
 	if err := run(*addr, *dbURL, int32(*maxConns)); err != nil {
 		log.Fatal(err)

@@ -18,11 +18,11 @@ import (
 // updates.
 func serveConfig(dir, metricsAddr string, o options) (string, error) {
 	path := filepath.Join(dir, "serve.yaml")
-	body := fmt.Sprintf("server:\n  metrics_addr: %q\ndatabase:\n  affinity: %v\n  pipeline_scope: %v\n  commit_behind: %v\n",
-		metricsAddr, o.affinity, o.pipelineScope, o.commitBehind)
+	body := fmt.Sprintf("server:\n  metrics_addr: %q\ndatabase:\n  max_conns: %d\n  affinity: %v\n  pipeline_scope: %v\n  commit_behind: %v\n",
+		metricsAddr, o.maxConns, o.affinity, o.pipelineScope, o.commitBehind)
 	if !o.shares {
-		// The default pool is 20 connections: a share of all of them is no share.
-		body += "tenancy:\n  max_conns_per_tenant: 20\n"
+		// A share of the whole pool is no share.
+		body += fmt.Sprintf("tenancy:\n  max_conns_per_tenant: %d\n", o.maxConns)
 	}
 	return path, os.WriteFile(path, []byte(body), 0o644)
 }

@@ -13,11 +13,6 @@ import (
 	"polls/bench/procstat"
 )
 
-// aloneConns is how many connections the PostgreSQL-alone runs use: polls'
-// default database.max_conns, so PostgreSQL holds as many backends as under
-// polls.
-const aloneConns = 20
-
 // latestSQL is the index's query as polls sends it (models.LatestQuestions).
 const latestSQL = `SELECT id, question_text, pub_date FROM polls_question WHERE pub_date <= $1
 		ORDER BY pub_date DESC, id DESC LIMIT $2`
@@ -32,7 +27,7 @@ type aloneLayout struct {
 // postgresAlone measures PostgreSQL's own cost of the index's transaction,
 // with no web server at all: a minimal pgx client sends BEGIN READ ONLY, the
 // search_path, the index's query and COMMIT as one batch of prepared
-// statements, on aloneConns connections. It is the ceiling of polls' spread
+// statements, on as many connections as polls' pool (-max-conns). It is the ceiling of polls' spread
 // figure: PostgreSQL plans a prepared statement again whenever the
 // search_path differs from the one it was planned under, and a backend's
 // catalog caches grow with every schema it meets, so its cost per
@@ -45,15 +40,17 @@ type aloneLayout struct {
 // on this machine (CPU-bound, so requests/s go as the inverse of the CPU
 // per request).
 func (e *benchEnv) postgresAlone(ctx context.Context, pgURL string, two, spread []benchTenant, polls summary) error {
-	perConn := len(spread) / aloneConns
-	layouts := []aloneLayout{
-		{fmt.Sprintf("%d tenants, each connection keeps to one", len(two)),
-			func(i int, _ *rand.Rand) string { return two[i%len(two)].schema }},
-		{fmt.Sprintf("%d tenants, each connection keeps to its own %d", perConn*aloneConns, perConn),
-			func(i int, r *rand.Rand) string { return spread[i+aloneConns*r.IntN(perConn)].schema }},
-		{fmt.Sprintf("%d tenants, any tenant on any connection", len(spread)),
-			func(_ int, r *rand.Rand) string { return spread[r.IntN(len(spread))].schema }},
+	// As many connections as polls' pool, so that PostgreSQL holds as many
+	// backends as under polls.
+	aloneConns := e.o.maxConns
+	layouts := []aloneLayout{{fmt.Sprintf("%d tenants, each connection keeps to one", len(two)),
+		func(i int, _ *rand.Rand) string { return two[i%len(two)].schema }}}
+	if perConn := len(spread) / aloneConns; perConn > 0 { // a spread narrower than the pool has no such layout
+		layouts = append(layouts, aloneLayout{fmt.Sprintf("%d tenants, each connection keeps to its own %d", perConn*aloneConns, perConn),
+			func(i int, r *rand.Rand) string { return spread[i+aloneConns*r.IntN(perConn)].schema }})
 	}
+	layouts = append(layouts, aloneLayout{fmt.Sprintf("%d tenants, any tenant on any connection", len(spread)),
+		func(_ int, r *rand.Rand) string { return spread[r.IntN(len(spread))].schema }})
 	e.r.printf("\nPostgreSQL alone: the index's transaction from a minimal pgx client (%d connections, one batch of prepared statements each)\n", aloneConns)
 	e.r.printf("%-52s %8s %12s\n", "layout", "txn/s", "PG CPU/txn")
 	var firstTPS float64
@@ -87,7 +84,7 @@ const aloneWarmup = 20 * time.Second
 // measures it for one run's duration: transactions per second and
 // PostgreSQL's CPU per transaction.
 func (e *benchEnv) runAlone(ctx context.Context, pgURL string, l aloneLayout) (float64, time.Duration, error) {
-	conns := make([]*pgx.Conn, aloneConns)
+	conns := make([]*pgx.Conn, e.o.maxConns)
 	for i := range conns {
 		c, err := pgx.Connect(ctx, pgURL)
 		if err != nil {

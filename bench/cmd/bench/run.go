@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"polls/internal/proc"
+	"strconv"
 	"time"
 
 	"polls/bench/load"
@@ -61,7 +62,7 @@ func (e *benchEnv) startBaseline(ctx context.Context) error {
 		return err
 	}
 	e.baseline, err = startServer(ctx, "baseline", e.baselineBin, e.dir, addr, filepath.Join(e.dir, "baseline.log"),
-		nil, "-addr", addr, "-db", e.baseURL)
+		nil, "-addr", addr, "-db", e.baseURL, "-max-conns", strconv.Itoa(e.o.maxConns))
 	return err
 }
 
