@@ -136,7 +136,7 @@ func run(ctx context.Context, o options) error {
 
 	serveURL := pgURL
 	if o.pgbouncer {
-		pb, err := pgbouncer.Start(ctx, filepath.Join(dir, "pgbouncer"), pgURL, 20)
+		pb, err := pgbouncer.Start(ctx, filepath.Join(dir, "pgbouncer"), pgURL, o.maxConns)
 		if err != nil {
 			return err
 		}
