@@ -37,9 +37,10 @@ type SchemaVersion struct {
 	Migration string // one of migrationStates
 }
 
-// migrationStates are the values of SchemaVersion.Migration: idle,
-// migrating (polls migrate is at it), failed.
-var migrationStates = []string{"idle", "migrating", "failed"}
+// migrationStates are the values of SchemaVersion.Migration, as the CHECK on
+// tenants.migration_state allows them: idle, or the listing's StateMigrating
+// and StateFailed, which share their names.
+var migrationStates = []string{"idle", StateMigrating, StateFailed}
 
 // UnderMaintenance reports whether a server whose code needs tenant migration
 // version needs must not serve the tenant: a migration is running or failed
@@ -49,7 +50,7 @@ func (v SchemaVersion) UnderMaintenance(needs int64) bool {
 	if needs == 0 {
 		return false
 	}
-	return v.Migration == "migrating" || v.Migration == "failed" || (v.Number != 0 && v.Number < needs)
+	return v.Migration == StateMigrating || v.Migration == StateFailed || (v.Number != 0 && v.Number < needs)
 }
 
 // Plan is a tenant's standing: paid until a date, on trial, or suspended.
