@@ -76,7 +76,8 @@ type Tenancy struct {
 	// means a quarter of database.max_conns, at least 2 (PerTenantConns).
 	MaxConnsPerTenant int `yaml:"max_conns_per_tenant"`
 	// QueuePerTenant is how many more of a tenant's requests may wait for one
-	// of its connections; 0 means eight times its connections (PerTenantQueue).
+	// of its connections; 0 means eight times its connections, at least
+	// MinQueuePerTenant (PerTenantQueue).
 	QueuePerTenant int `yaml:"queue_per_tenant"`
 	// RateLimit is each tenant's requests per second; 0: no limit.
 	RateLimit float64 `yaml:"rate_limit"`
@@ -128,8 +129,15 @@ func (c Config) PerTenantQueue() int {
 	if c.Tenancy.QueuePerTenant > 0 {
 		return c.Tenancy.QueuePerTenant
 	}
-	return 8 * c.PerTenantConns()
+	return max(MinQueuePerTenant, 8*c.PerTenantConns())
 }
+
+// MinQueuePerTenant is the shortest default queue: a burst of one tenant's
+// visitors (32 at once, say) waits its turn instead of meeting 503s, however
+// small the tenant's share of the pool. Waiting costs the other tenants
+// nothing (they have shares of their own), and server.request_timeout bounds
+// each wait.
+const MinQueuePerTenant = 32
 
 // Database says where PostgreSQL is, or where the private one keeps its data.
 type Database struct {
@@ -201,7 +209,7 @@ func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
 		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}, TrustedProxies: []string{}},
-		Database: Database{DataDir: ".polls/pgdata", MaxConns: 20, PipelineScope: true, Affinity: true, CommitBehind: true},
+		Database: Database{DataDir: ".polls/pgdata", MaxConns: 10, PipelineScope: true, Affinity: true, CommitBehind: true},
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},

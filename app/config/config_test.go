@@ -62,9 +62,14 @@ func TestLimitsAreValidatedByName(t *testing.T) {
 
 func TestPerTenantDefaultsFollowThePool(t *testing.T) {
 	c := Default()
-	if c.PerTenantConns() != 5 || c.PerTenantQueue() != 40 || c.Server.RequestTimeout != 5*time.Second {
-		t.Fatalf("defaults: %d connections per tenant, queue %d, budget %v; want 5, 40, 5s",
-			c.PerTenantConns(), c.PerTenantQueue(), c.Server.RequestTimeout)
+	if c.PerTenantConns() != 2 || c.PerTenantQueue() != MinQueuePerTenant || c.Server.RequestTimeout != 5*time.Second {
+		t.Fatalf("defaults: %d connections per tenant, queue %d, budget %v; want 2, %d, 5s",
+			c.PerTenantConns(), c.PerTenantQueue(), c.Server.RequestTimeout, MinQueuePerTenant)
+	}
+	c.Database.MaxConns = 40
+	if c.PerTenantConns() != 10 || c.PerTenantQueue() != 80 {
+		t.Fatalf("a pool of 40 gives %d connections per tenant and a queue of %d, want 10 and 80",
+			c.PerTenantConns(), c.PerTenantQueue())
 	}
 	c.Database.MaxConns = 4
 	if c.PerTenantConns() != 2 {

@@ -213,7 +213,9 @@ func TestDatabaseRefusingConnectionsIsA503(t *testing.T) {
 			t.Errorf("drop role: %v", err)
 		}
 	})
-	srv := apptest.NewServerWith(t, apptest.Options{DB: limited})
+	// The server's config says the same pool size, so the tenant's share
+	// (a quarter of it) is above the role's limit and the limit is met.
+	srv := apptest.NewServerWith(t, apptest.Options{DB: limited, Config: func(c *config.Config) { c.Database.MaxConns = 20 }})
 	client := srv.Client(t)
 	var answered atomic.Int64
 	enough := make(chan struct{}) // two hundred answers meet the limit often enough
