@@ -179,7 +179,7 @@ func TestTenantsLists(t *testing.T) {
 func TestBadConfigurationExitsWithStatus2(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte("database:\n  max_conns: 0\n"), 0o644); err != nil {
+	if err := os.WriteFile(bad, []byte("database:\n  max_conns: 1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	typo := filepath.Join(dir, "typo.yaml")

@@ -72,7 +72,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, serving bool
 		sessionURL = url
 		log.Debug("using private PostgreSQL", "data_dir", cfg.Database.DataDir)
 	}
-	db, err = database.OpenWith(ctx, url, database.Options{MaxConns: cfg.Database.MaxConns,
+	db, err = database.OpenWith(ctx, url, database.Options{MaxConns: cfg.PoolSize(),
 		PipelineScope: cfg.Database.PipelineScope, Affinity: cfg.Database.Affinity, CommitBehind: cfg.Database.CommitBehind})
 	if err != nil {
 		stop()

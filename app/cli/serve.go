@@ -76,7 +76,7 @@ func serve(ctx context.Context, out io.Writer, rt *runtime) error {
 	if err != nil {
 		return err
 	}
-	if warning, err := database.CheckCapacity(ctx, db, cfg.Database.MaxConns); err != nil {
+	if warning, err := database.CheckCapacity(ctx, db, cfg.PoolSize()); err != nil {
 		log.Warn("could not compare the pool with the server's connection limit", "err", err)
 	} else if warning != "" {
 		log.Warn(warning)

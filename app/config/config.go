@@ -73,7 +73,7 @@ type Tenancy struct {
 	// run as it) or "search_path" (the search_path alone, as django-tenants).
 	Isolation string `yaml:"isolation"`
 	// MaxConnsPerTenant caps the connections one tenant holds at once; 0
-	// means a quarter of database.max_conns, at least 2 (PerTenantConns).
+	// means a quarter of the pool (PoolSize), at least 2 (PerTenantConns).
 	MaxConnsPerTenant int `yaml:"max_conns_per_tenant"`
 	// QueuePerTenant is how many more of a tenant's requests may wait for one
 	// of its connections; 0 means eight times its connections, at least
@@ -113,7 +113,30 @@ func (c Config) MigrateJobs() int {
 	if c.Migrate.Workers > 0 {
 		return c.Migrate.Workers
 	}
-	return max(1, min(2*runtime.GOMAXPROCS(0), c.Database.MaxConns-1))
+	return max(1, min(2*runtime.GOMAXPROCS(0), c.PoolSize()-1))
+}
+
+// DefaultMaxConns is the pool straight to PostgreSQL: more than about four
+// connections per CPU of the database server only adds switching between its
+// backends (README, "Benchmarks", "Pool size").
+const DefaultMaxConns = 10
+
+// PoolerMaxConns is the pool when database.url is a transaction pooler
+// (session_url set apart): each transaction takes longer through it, so a
+// tenant's quarter of 10 connections held it back (the index 2,899-3,162
+// requests/s through PgBouncer against 3,286-3,691 with 20), while the
+// PostgreSQL backends are the pooler's to limit, not polls'.
+const PoolerMaxConns = 20
+
+// PoolSize is database.max_conns with its default applied.
+func (c Config) PoolSize() int {
+	switch {
+	case c.Database.MaxConns > 0:
+		return c.Database.MaxConns
+	case c.Database.SessionURL != "" && c.Database.SessionURL != c.Database.URL:
+		return PoolerMaxConns
+	}
+	return DefaultMaxConns
 }
 
 // PerTenantConns is tenancy.max_conns_per_tenant with its default applied.
@@ -121,7 +144,7 @@ func (c Config) PerTenantConns() int {
 	if c.Tenancy.MaxConnsPerTenant > 0 {
 		return c.Tenancy.MaxConnsPerTenant
 	}
-	return max(2, c.Database.MaxConns/4)
+	return max(2, c.PoolSize()/4)
 }
 
 // PerTenantQueue is tenancy.queue_per_tenant with its default applied.
@@ -147,7 +170,8 @@ type Database struct {
 	// means URL. Behind PgBouncer in transaction mode it names PostgreSQL itself.
 	SessionURL string `yaml:"session_url"`
 	DataDir    string `yaml:"data_dir"`
-	MaxConns   int    `yaml:"max_conns"`
+	// MaxConns is the pool; 0 means PoolSize's default for where URL leads.
+	MaxConns int `yaml:"max_conns"`
 	// PipelineScope sends a tenant transaction's BEGIN and SET LOCALs in
 	// front of its first query (no round trip of their own); false sends
 	// them alone, as an ordinary statement.
@@ -209,7 +233,7 @@ func Default() Config {
 	return Config{
 		Addr:     "127.0.0.1:8080",
 		Server:   Server{RequestTimeout: 5 * time.Second, MaxConnsPerClient: 128, MaxFields: 1000, TrustedOrigins: []string{}, TrustedProxies: []string{}},
-		Database: Database{DataDir: ".polls/pgdata", MaxConns: 10, PipelineScope: true, Affinity: true, CommitBehind: true},
+		Database: Database{DataDir: ".polls/pgdata", PipelineScope: true, Affinity: true, CommitBehind: true},
 		Migrate:  Migrate{Workers: 0},
 		Session:  Session{MaxAge: 14 * 24 * time.Hour},
 		Log:      Log{Format: "text", Level: "info", Requests: "all"},
@@ -295,8 +319,8 @@ func (c Config) Validate() error {
 	if c.Database.URL == "" && c.Database.DataDir == "" {
 		return &Error{Key: "database.data_dir", Msg: "must be set when database.url is empty"}
 	}
-	if c.Database.MaxConns < 2 || c.Database.MaxConns > 1000 {
-		return &Error{Key: "database.max_conns", Msg: fmt.Sprintf("%d is out of range 2..1000", c.Database.MaxConns)}
+	if c.Database.MaxConns != 0 && (c.Database.MaxConns < 2 || c.Database.MaxConns > 1000) {
+		return &Error{Key: "database.max_conns", Msg: fmt.Sprintf("%d is out of range 2..1000 (0: the default)", c.Database.MaxConns)}
 	}
 	if c.Migrate.Workers < 0 || c.Migrate.Workers > 64 {
 		return &Error{Key: "migrate.workers", Msg: fmt.Sprintf("%d is out of range 0..64", c.Migrate.Workers)}
@@ -330,8 +354,8 @@ func (c Config) Validate() error {
 	if c.Server.MaxConnsPerClient < 0 {
 		return &Error{Key: "server.max_conns_per_client", Msg: fmt.Sprintf("%d is negative (0 means no cap)", c.Server.MaxConnsPerClient)}
 	}
-	if c.Tenancy.MaxConnsPerTenant < 0 || c.Tenancy.MaxConnsPerTenant > c.Database.MaxConns {
-		return &Error{Key: "tenancy.max_conns_per_tenant", Msg: fmt.Sprintf("%d is out of range 0..database.max_conns (%d)", c.Tenancy.MaxConnsPerTenant, c.Database.MaxConns)}
+	if c.Tenancy.MaxConnsPerTenant < 0 || c.Tenancy.MaxConnsPerTenant > c.PoolSize() {
+		return &Error{Key: "tenancy.max_conns_per_tenant", Msg: fmt.Sprintf("%d is out of range 0..database.max_conns (%d)", c.Tenancy.MaxConnsPerTenant, c.PoolSize())}
 	}
 	if c.Tenancy.QueuePerTenant < 0 {
 		return &Error{Key: "tenancy.queue_per_tenant", Msg: fmt.Sprintf("%d is negative (0 means eight times the tenant's connections)", c.Tenancy.QueuePerTenant)}

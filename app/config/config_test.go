@@ -66,6 +66,13 @@ func TestPerTenantDefaultsFollowThePool(t *testing.T) {
 		t.Fatalf("defaults: %d connections per tenant, queue %d, budget %v; want 2, %d, 5s",
 			c.PerTenantConns(), c.PerTenantQueue(), c.Server.RequestTimeout, MinQueuePerTenant)
 	}
+	if c.PoolSize() != DefaultMaxConns {
+		t.Fatalf("default pool %d, want %d", c.PoolSize(), DefaultMaxConns)
+	}
+	c.Database.URL, c.Database.SessionURL = "postgres://pgbouncer:6432/polls", "postgres://db:5432/polls"
+	if c.PoolSize() != PoolerMaxConns || c.PerTenantConns() != PoolerMaxConns/4 {
+		t.Fatalf("behind a pooler: pool %d, share %d; want %d and a quarter of it", c.PoolSize(), c.PerTenantConns(), PoolerMaxConns)
+	}
 	c.Database.MaxConns = 40
 	if c.PerTenantConns() != 10 || c.PerTenantQueue() != 80 {
 		t.Fatalf("a pool of 40 gives %d connections per tenant and a queue of %d, want 10 and 80",

@@ -30,7 +30,7 @@ import (
 // what it would take in production.
 func servePool(t *testing.T) *database.DB {
 	t.Helper()
-	return apptest.NewPool(t, config.Default().Database.MaxConns)
+	return apptest.NewPool(t, config.Default().PoolSize())
 }
 
 // quietTenant is a tenant with one published question, whose index shows it.

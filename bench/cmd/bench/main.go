@@ -51,7 +51,7 @@ func main() {
 	flag.IntVar(&o.spread, "spread", 1000, "with -tenants N: also spread the index load over this many tenants")
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections")
 	flag.IntVar(&o.rounds, "rounds", 2, "polls/baseline turns per page")
-	flag.IntVar(&o.maxConns, "max-conns", 0, "pool size of both servers (polls' database.max_conns; 0: polls' default)")
+	flag.IntVar(&o.maxConns, "max-conns", 0, "pool size of both servers and of PgBouncer (polls' database.max_conns; 0: polls' default, which is larger behind PgBouncer)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of one run")
 	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unrecorded load before each page")
 	flag.StringVar(&o.loadgen, "load", "auto", "load generator: go, wrk, or auto (wrk when installed)")
@@ -78,8 +78,11 @@ func run(ctx context.Context, o options) error {
 	if o.hosts < 2 || o.tenants < o.hosts {
 		return errors.New("need -hosts >= 2 and -tenants >= -hosts")
 	}
-	if o.maxConns == 0 {
-		o.maxConns = config.Default().Database.MaxConns
+	if o.maxConns == 0 { // polls' default for where its database.url leads
+		o.maxConns = config.DefaultMaxConns
+		if o.pgbouncer {
+			o.maxConns = config.PoolerMaxConns
+		}
 	}
 	if o.maxConns < 2 {
 		return errors.New("need -max-conns >= 2 (polls' database.max_conns)")
