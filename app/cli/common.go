@@ -48,9 +48,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, serving bool
 	switch {
 	case !serving:
 		url = sessionURL
-	case url != sessionURL:
-		// A separate session URL means url is a transaction pooler
-		// (PgBouncer), which keeps no prepared statement across transactions.
+	case cfg.BehindPooler():
+		// The pooler keeps no prepared statement across transactions.
 		url = database.ForTransactionPooler(url)
 	}
 	stop := func() {}

@@ -133,10 +133,18 @@ func (c Config) PoolSize() int {
 	switch {
 	case c.Database.MaxConns > 0:
 		return c.Database.MaxConns
-	case c.Database.SessionURL != "" && c.Database.SessionURL != c.Database.URL:
+	case c.BehindPooler():
 		return PoolerMaxConns
 	}
 	return DefaultMaxConns
+}
+
+// BehindPooler reports whether database.url is a transaction pooler
+// (PgBouncer): what a session_url set apart from it means. serve's requests
+// then go through the pooler and everything needing a session of its own
+// through session_url.
+func (c Config) BehindPooler() bool {
+	return c.Database.SessionURL != "" && c.Database.SessionURL != c.Database.URL
 }
 
 // PerTenantConns is tenancy.max_conns_per_tenant with its default applied.

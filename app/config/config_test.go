@@ -69,7 +69,11 @@ func TestPerTenantDefaultsFollowThePool(t *testing.T) {
 	if c.PoolSize() != DefaultMaxConns {
 		t.Fatalf("default pool %d, want %d", c.PoolSize(), DefaultMaxConns)
 	}
-	c.Database.URL, c.Database.SessionURL = "postgres://pgbouncer:6432/polls", "postgres://db:5432/polls"
+	c.Database.URL, c.Database.SessionURL = "postgres://db:5432/polls", "postgres://db:5432/polls"
+	if c.BehindPooler() || c.PoolSize() != DefaultMaxConns {
+		t.Fatalf("session_url the same as url: behind a pooler %v, pool %d; want false and %d", c.BehindPooler(), c.PoolSize(), DefaultMaxConns)
+	}
+	c.Database.URL = "postgres://pgbouncer:6432/polls"
 	if c.PoolSize() != PoolerMaxConns || c.PerTenantConns() != PoolerMaxConns/4 {
 		t.Fatalf("behind a pooler: pool %d, share %d; want %d and a quarter of it", c.PoolSize(), c.PerTenantConns(), PoolerMaxConns)
 	}

@@ -203,7 +203,8 @@ func TestDatabaseRefusingConnectionsIsA503(t *testing.T) {
 		t.Fatal(err)
 	}
 	u.User = url.User(role)
-	limited, err := database.Open(context.Background(), u.String(), 20)
+	const pool = 20
+	limited, err := database.Open(context.Background(), u.String(), pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestDatabaseRefusingConnectionsIsA503(t *testing.T) {
 	})
 	// The server's config says the same pool size, so the tenant's share
 	// (a quarter of it) is above the role's limit and the limit is met.
-	srv := apptest.NewServerWith(t, apptest.Options{DB: limited, Config: func(c *config.Config) { c.Database.MaxConns = 20 }})
+	srv := apptest.NewServerWith(t, apptest.Options{DB: limited, Config: func(c *config.Config) { c.Database.MaxConns = pool }})
 	client := srv.Client(t)
 	var answered atomic.Int64
 	enough := make(chan struct{}) // two hundred answers meet the limit often enough
