@@ -15,7 +15,10 @@ const routesQuery = `
 SELECT d.domain, t.id, t.schema_name, t.name,
        COALESCE((SELECT p.domain FROM public.domains p WHERE p.tenant_id = t.id AND p.is_primary), d.domain),
        COALESCE(t.role_name, ''), t.paid_until, t.on_trial, t.suspended,
-       COALESCE(t.schema_version, 0), t.migration_state, t.language, t.languages = 'any'
+       COALESCE(t.schema_version, 0), t.migration_state, t.language, t.languages = 'any'` + routesFrom
+
+// routesFrom is where routesQuery's rows come from: every domain of a ready tenant.
+const routesFrom = `
 FROM public.domains d JOIN public.tenants t ON t.id = d.tenant_id
 WHERE t.ready`
 
@@ -38,7 +41,9 @@ func lookupRoute(ctx context.Context, q querier, host string) (Site, bool, error
 
 // loadRoutes reads every route and the registry version they are of, in one
 // snapshot: routes of version v include every change up to v.
-func loadRoutes(ctx context.Context, db *sql.DB) (routeTable, int64, error) {
+// hint is how many routes there likely are (scanRoutes); 0: not known, and
+// they are counted first, in the same snapshot.
+func loadRoutes(ctx context.Context, db *sql.DB, hint int) (routeTable, int64, error) {
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
 		return nil, 0, err
@@ -48,12 +53,17 @@ func loadRoutes(ctx context.Context, db *sql.DB) (routeTable, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	if hint == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*)`+routesFrom).Scan(&hint); err != nil {
+			return nil, 0, err
+		}
+	}
 	rows, err := tx.QueryContext(ctx, routesQuery)
 	if err != nil {
 		return nil, 0, err
 	}
 	defer rows.Close()
-	routes, err := scanRoutes(rows)
+	routes, err := scanRoutes(rows, hint)
 	return routes, version, err
 }
 
@@ -71,7 +81,7 @@ func loadTenantRoutes(ctx context.Context, db *sql.DB, ids []int64) (routeTable,
 		return nil, err
 	}
 	defer rows.Close()
-	return scanRoutes(rows)
+	return scanRoutes(rows, len(ids))
 }
 
 // registryVersion reads the registry's version number: after a change

@@ -118,7 +118,10 @@ func (r *Resolver) Reload(ctx context.Context) error {
 // both read in one snapshot, so routes of version v include every change up
 // to v (see AwaitRouted).
 func (r *Resolver) reload(ctx context.Context) (int64, error) {
-	routes, version, err := loadRoutes(ctx, r.db)
+	r.mu.RLock()
+	hint := len(r.routes)
+	r.mu.RUnlock()
+	routes, version, err := loadRoutes(ctx, r.db, hint)
 	if err != nil {
 		return 0, fmt.Errorf("load tenant routes: %w", err)
 	}

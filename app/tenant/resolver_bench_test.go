@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"polls/app/apptest"
+	"polls/app/tenant"
 )
 
 // BenchmarkRegistryChangeRouted measures how long a registry change made
@@ -96,3 +97,20 @@ func cpuTime(tb testing.TB) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// BenchmarkFullLoad measures one full load of the route table with 10,000
+// more tenants than the test database holds: its time and, with -benchmem,
+// what it allocates on the way (serve's heap peaks during a full load, and
+// Go keeps the memory of a peak).
+func BenchmarkFullLoad(b *testing.B) {
+	db := apptest.DB(b)
+	addBulkTenants(b, db, 10000)
+	r := tenant.NewResolver(db.SQL, db.URL, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := r.Reload(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"database/sql"
+	"slices"
 	"strings"
 
 	"polls/app/i18n"
@@ -24,60 +25,68 @@ import (
 // until the next full load, so the table holds at most one full load's slab
 // and text beside the routes changed since.
 
-// scanRoutes reads rows of routesQuery into a routeTable.
-func scanRoutes(rows *sql.Rows) (routeTable, error) {
-	type route struct {
+// scanRoutes reads rows of routesQuery into a routeTable; hint is how many
+// rows are likely (the table's size before a full load), so that the slab is
+// allocated once at its size instead of grown by doubling. Every row is
+// scanned into the same two variables and copied into the slab: the row's
+// strings, allocated by the driver, are the only garbage a row leaves.
+func scanRoutes(rows *sql.Rows, hint int) (routeTable, error) {
+	slab := make([]Site, 0, hint)
+	domains := make([]string, 0, hint) // the domain each row routes, often its tenant's primary one
+	var (
 		domain string
 		site   Site
-	}
-	var read []route
+	)
+	dest := routeFields(&domain, &site)
 	for rows.Next() {
-		var r route
-		if err := rows.Scan(routeFields(&r.domain, &r.site)...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		read = append(read, r)
+		slab = append(slab, site)
+		domains = append(domains, domain)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if cap(slab) > len(slab)+len(slab)/8 { // more rows than the hint said: do not keep the growth's spare room for good
+		slab = slices.Clone(slab)
+	}
 	size := 0
-	for _, r := range read {
-		size += len(r.site.Schema) + len(r.site.Name) + len(r.site.Domain) + len(r.site.Role)
-		if r.domain != r.site.Domain {
-			size += len(r.domain)
+	for i := range slab {
+		s := &slab[i]
+		size += len(s.Schema) + len(s.Name) + len(s.Domain) + len(s.Role)
+		if domains[i] != s.Domain {
+			size += len(domains[i])
 		}
 	}
 	var b strings.Builder
 	b.Grow(size)
-	type span struct{ at, n int }
-	put := func(s string) span {
-		at := b.Len()
-		b.WriteString(s)
-		return span{at, len(s)}
-	}
-	spans := make([][5]span, len(read))
-	for i, r := range read {
-		s := &r.site
-		spans[i] = [5]span{put(s.Schema), put(s.Name), put(s.Domain), put(s.Role), {-1, 0}}
-		if r.domain != s.Domain {
-			spans[i][4] = put(r.domain)
+	for i := range slab {
+		s := &slab[i]
+		b.WriteString(s.Schema)
+		b.WriteString(s.Name)
+		b.WriteString(s.Domain)
+		b.WriteString(s.Role)
+		if domains[i] != s.Domain {
+			b.WriteString(domains[i])
 		}
 	}
-	text := b.String()
-	cut := func(sp span) string { return text[sp.at : sp.at+sp.n] }
-	slab := make([]Site, len(read))
-	routes := make(routeTable, len(read))
-	for i, r := range read {
+	// Cut the text in the order it was written.
+	text, at := b.String(), 0
+	cut := func(n int) string {
+		at += n
+		return text[at-n : at]
+	}
+	routes := make(routeTable, len(slab))
+	for i := range slab {
 		s := &slab[i]
-		*s = r.site
-		sp := spans[i]
-		s.Schema, s.Name, s.Domain, s.Role = cut(sp[0]), cut(sp[1]), cut(sp[2]), cut(sp[3])
+		own := domains[i] == s.Domain
+		s.Schema, s.Name, s.Domain, s.Role = cut(len(s.Schema)), cut(len(s.Name)), cut(len(s.Domain)), cut(len(s.Role))
 		s.Version.Migration = shared(s.Version.Migration, migrationStates...)
 		s.Language.Own = sharedLanguage(s.Language.Own)
 		domain := s.Domain
-		if sp[4].at >= 0 {
-			domain = cut(sp[4])
+		if !own {
+			domain = cut(len(domains[i]))
 		}
 		routes[domain] = s
 	}
