@@ -11,24 +11,26 @@ import (
 // perPage is Django's list_per_page.
 const perPage = 100
 
-// changeList is the data of admin/change_list, shared by every model's list.
-type changeList struct {
-	base
+// ChangeList is the data of admin/change_list: every model's list here, and
+// the platform admin's tenants list (app/platformadmin), so that both admins
+// look alike and the template has one shape of data to read.
+type ChangeList struct {
+	Base
 	Heading     string // "Select question to change"
 	AddURL      string
 	AddLabel    string
 	Search      bool   // show the search box
 	Query       string // the search words
 	SearchNote  string // what of the search was left out, if anything
-	SearchHints []hiddenField
-	Filters     []filterGroup
-	Columns     []column
-	Rows        []row
+	SearchHints []HiddenField
+	Filters     []FilterGroup
+	Columns     []Column
+	Rows        []Row
 	Selectable  bool   // rows have checkboxes and the action bar shows
 	ActionLabel string // "Delete selected questions"
 	FormAction  string
 	Count       string // "5 questions"
-	Pages       []pageLink
+	Pages       []PageLink
 }
 
 // searchNote tells the reader that a search went past the words the admin
@@ -41,39 +43,45 @@ func searchNote(z i18n.Localizer, q string) string {
 	return ""
 }
 
-type hiddenField struct{ Name, Value string }
+// HiddenField is a form field the page carries along unseen.
+type HiddenField struct{ Name, Value string }
 
-type filterGroup struct {
+// FilterGroup is one heading of the sidebar's filters, with its choices.
+type FilterGroup struct {
 	Heading string
-	Choices []filterChoice
+	Choices []FilterChoice
 }
 
-type filterChoice struct {
+// FilterChoice is one filter: the list's URL with it applied.
+type FilterChoice struct {
 	Label, URL string
 	Selected   bool
 }
 
-type column struct {
+// Column is a list's header.
+type Column struct {
 	Label   string
 	SortURL string // "" for a column that does not sort
 	Sorted  bool
 	Desc    bool
 }
 
-type row struct {
+// Row is one object's line of the list.
+type Row struct {
 	ID    int64
-	Cells []cell
+	Cells []Cell
 }
 
-// cell is a text (linked when URL is set) or, when IsBool, a yes/no icon.
-type cell struct {
+// Cell is a text (linked when URL is set) or, when IsBool, a yes/no icon.
+type Cell struct {
 	Text   string
 	URL    string
 	IsBool bool
 	Yes    bool
 }
 
-type pageLink struct {
+// PageLink is one link of the pagination; a gap is "…" without a URL.
+type PageLink struct {
 	Label   string
 	URL     string // "" for the current page and for gaps
 	Current bool
@@ -117,7 +125,7 @@ func (q listQuery) with(path string, kv ...string) string {
 // sortColumns builds headers whose links sort by their column, Django-style:
 // o=N sorts by column N ascending, o=-N descending; clicking the sorted
 // column reverses it. sortable says which column numbers (from 1) sort.
-func sortColumns(q listQuery, path string, labels []string, sortable map[int]bool) ([]column, int, bool) {
+func sortColumns(q listQuery, path string, labels []string, sortable map[int]bool) ([]Column, int, bool) {
 	o := q.get("o")
 	desc := len(o) > 0 && o[0] == '-'
 	if desc {
@@ -127,10 +135,10 @@ func sortColumns(q listQuery, path string, labels []string, sortable map[int]boo
 	if err != nil || !sortable[sorted] {
 		sorted, desc = 0, false
 	}
-	cols := make([]column, len(labels))
+	cols := make([]Column, len(labels))
 	for i, l := range labels {
 		n := i + 1
-		cols[i] = column{Label: l}
+		cols[i] = Column{Label: l}
 		if !sortable[n] {
 			continue
 		}
@@ -146,36 +154,43 @@ func sortColumns(q listQuery, path string, labels []string, sortable map[int]boo
 	return cols, sorted, desc
 }
 
-// paginate returns the page to show (clamped into range), its offset, and the
-// links to the pages: all of them when few, else the ends and the
-// neighbourhood of the current page.
-func paginate(q listQuery, path string, total int64) (int, []pageLink) {
+// paginate returns the page to show (clamped into range) and the links to
+// the pages (PageLinks).
+func paginate(q listQuery, path string, total int64) (int, []PageLink) {
 	pages := int((total + perPage - 1) / perPage)
 	if pages < 1 {
 		pages = 1
 	}
 	cur := min(requestedPage(q), pages)
-	if pages == 1 {
-		return cur, nil
+	return cur, PageLinks(cur, pages, func(n int) string { return q.with(path, "p", strconv.Itoa(n)) })
+}
+
+// PageLinks links a list's pages 1 to last, the current one (page) without a
+// URL, url making the others': all of them when few, else the first two, the
+// last two and those within two of page, with "…" for what lies between.
+// None for a list that fits on one page.
+func PageLinks(page, last int, url func(n int) string) []PageLink {
+	if last <= 1 {
+		return nil
 	}
-	var links []pageLink
+	var links []PageLink
 	gap := false
-	for n := 1; n <= pages; n++ {
-		if n > 2 && n < pages-1 && (n < cur-2 || n > cur+2) {
+	for n := 1; n <= last; n++ {
+		if n > 2 && n < last-1 && (n < page-2 || n > page+2) {
 			if !gap {
-				links = append(links, pageLink{Label: "…"})
+				links = append(links, PageLink{Label: "…"})
 				gap = true
 			}
 			continue
 		}
 		gap = false
-		l := pageLink{Label: strconv.Itoa(n), Current: n == cur}
+		l := PageLink{Label: strconv.Itoa(n), Current: n == page}
 		if !l.Current {
-			l.URL = q.with(path, "p", strconv.Itoa(n))
+			l.URL = url(n)
 		}
 		links = append(links, l)
 	}
-	return cur, links
+	return links
 }
 
 // requestedPage is the page number the query asks for, 1 if none or nonsense.

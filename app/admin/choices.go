@@ -30,13 +30,13 @@ func (h *Handler) choiceList(c echo.Context, r *webctx.Request) error {
 			return err
 		}
 	}
-	p := changeList{
-		base: b, Heading: "Select choice to change",
-		Columns: []column{{Label: "Choice text"}, {Label: "Question"}, {Label: "Votes"}},
+	p := ChangeList{
+		Base: b, Heading: "Select choice to change",
+		Columns: []Column{{Label: "Choice text"}, {Label: "Question"}, {Label: "Votes"}},
 		Pages:   pages, Count: tr(r).T("%d choice", total),
 	}
 	for _, ch := range rows {
-		p.Rows = append(p.Rows, row{ID: ch.ID, Cells: []cell{
+		p.Rows = append(p.Rows, Row{ID: ch.ID, Cells: []Cell{
 			{Text: ch.ChoiceText, URL: questionChangeURL(ch.QuestionID)},
 			{Text: ch.QuestionText},
 			{Text: strconv.FormatInt(ch.Votes, 10)},

@@ -15,7 +15,7 @@ type deletePage struct {
 	Prompt     string
 	Objects    []deletedObject
 	Summary    []summaryItem
-	Hidden     []hiddenField
+	Hidden     []HiddenField
 	FormAction string
 	CancelURL  string
 }

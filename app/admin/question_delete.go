@@ -57,11 +57,11 @@ func (h *Handler) questionAction(c echo.Context, r *webctx.Request) error {
 		base:       b,
 		Prompt:     "Are you sure you want to delete the selected questions? All of the following objects and their related items will be deleted:",
 		FormAction: back, CancelURL: back,
-		Hidden: []hiddenField{{"action", "delete_selected"}, {"post", "yes"}},
+		Hidden: []HiddenField{{"action", "delete_selected"}, {"post", "yes"}},
 	}
 	p.Objects, p.Summary = questionsToDelete(tr(r), qs)
 	for _, id := range ids {
-		p.Hidden = append(p.Hidden, hiddenField{"_selected_action", itoa(id)})
+		p.Hidden = append(p.Hidden, HiddenField{"_selected_action", itoa(id)})
 	}
 	return c.Render(http.StatusOK, "admin/delete_confirmation", p)
 }
@@ -82,7 +82,7 @@ func (h *Handler) questionDeleteForm(c echo.Context, r *webctx.Request) error {
 		base:       b,
 		Prompt:     tr(r).T("Are you sure you want to delete the question “%s”? All of the following related items will be deleted:", q.QuestionText),
 		FormAction: c.Request().URL.Path, CancelURL: questionChangeURL(id),
-		Hidden: []hiddenField{{"post", "yes"}},
+		Hidden: []HiddenField{{"post", "yes"}},
 	}
 	p.Objects, p.Summary = questionsToDelete(tr(r), []models.Question{q})
 	return c.Render(http.StatusOK, "admin/delete_confirmation", p)

@@ -72,8 +72,8 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 		}
 	}
 
-	p := changeList{
-		base: b, Heading: "Select question to change",
+	p := ChangeList{
+		Base: b, Heading: "Select question to change",
 		AddURL: pathQuestionAdd, AddLabel: "Add question",
 		Search: true, Query: q.get("q"), SearchNote: searchNote(tr(r), q.get("q")), Columns: cols, Pages: pages,
 		Selectable: true, ActionLabel: "Delete selected questions",
@@ -81,19 +81,19 @@ func (h *Handler) questionList(c echo.Context, r *webctx.Request) error {
 	}
 	for _, k := range []string{"pub_date", "o"} {
 		if v := q.get(k); v != "" {
-			p.SearchHints = append(p.SearchHints, hiddenField{k, v})
+			p.SearchHints = append(p.SearchHints, HiddenField{k, v})
 		}
 	}
-	group := filterGroup{Heading: "By date published"}
+	group := FilterGroup{Heading: "By date published"}
 	for _, f := range dateFilters {
-		group.Choices = append(group.Choices, filterChoice{
+		group.Choices = append(group.Choices, FilterChoice{
 			Label: f.label, URL: q.with(pathQuestions, "pub_date", f.value), Selected: q.get("pub_date") == f.value,
 		})
 	}
-	p.Filters = []filterGroup{group}
+	p.Filters = []FilterGroup{group}
 	now := h.now()
 	for _, qu := range qs {
-		p.Rows = append(p.Rows, row{ID: qu.ID, Cells: []cell{
+		p.Rows = append(p.Rows, Row{ID: qu.ID, Cells: []Cell{
 			{Text: qu.QuestionText, URL: questionChangeURL(qu.ID)},
 			{Text: formatTimeIn(tr(r), qu.PubDate)},
 			{IsBool: true, Yes: qu.WasPublishedRecently(now)},

@@ -31,14 +31,14 @@ func (h *Handler) userList(c echo.Context, r *webctx.Request) error {
 			return err
 		}
 	}
-	p := changeList{
-		base: b, Heading: "Select user to change", AddURL: pathUserAdd, AddLabel: "Add user",
+	p := ChangeList{
+		Base: b, Heading: "Select user to change", AddURL: pathUserAdd, AddLabel: "Add user",
 		Search: true, Query: q.get("q"), SearchNote: searchNote(tr(r), q.get("q")), Pages: pages, Count: tr(r).T("%d user", total),
-		Columns: []column{{Label: "Username"}, {Label: "Email address"}, {Label: "First name"}, {Label: "Last name"},
+		Columns: []Column{{Label: "Username"}, {Label: "Email address"}, {Label: "First name"}, {Label: "Last name"},
 			{Label: "Staff status"}, {Label: "Superuser status"}, {Label: "Active"}},
 	}
 	for _, u := range us {
-		p.Rows = append(p.Rows, row{ID: u.ID, Cells: []cell{
+		p.Rows = append(p.Rows, Row{ID: u.ID, Cells: []Cell{
 			{Text: u.Username, URL: userChangeURL(u.ID)}, {Text: u.Email}, {Text: u.FirstName}, {Text: u.LastName},
 			{IsBool: true, Yes: u.IsStaff}, {IsBool: true, Yes: u.IsSuperuser}, {IsBool: true, Yes: u.IsActive},
 		}})
@@ -62,7 +62,7 @@ func (h *Handler) userDeleteForm(c echo.Context, r *webctx.Request) error {
 		Prompt:     tr(r).T("Are you sure you want to delete the user “%s”? All of the following related items will be deleted:", u.Username),
 		Objects:    []deletedObject{{Label: tr(r).T("User: %s", u.Username), URL: userChangeURL(id)}},
 		Summary:    []summaryItem{{"Users", 1}},
-		Hidden:     []hiddenField{{"post", "yes"}},
+		Hidden:     []HiddenField{{"post", "yes"}},
 		FormAction: c.Request().URL.Path, CancelURL: userChangeURL(id),
 	})
 }

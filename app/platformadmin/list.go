@@ -21,57 +21,6 @@ import (
 // perPage is Django's list_per_page.
 const perPage = 100
 
-// changeList is the data of admin/change_list, the tenant admin's list
-// page, which the tenants list shares so both admins look alike. Its fields
-// are the ones that template reads.
-type changeList struct {
-	admin.Base
-	Heading, AddURL, AddLabel string
-	Search                    bool
-	Query, SearchNote         string
-	SearchHints               []hidden
-	Filters                   []filterGroup
-	Columns                   []column
-	Rows                      []row
-	Selectable                bool
-	ActionLabel, FormAction   string
-	Count                     string
-	Pages                     []pageLink
-}
-
-type hidden struct{ Name, Value string }
-
-type filterGroup struct {
-	Heading string
-	Choices []filterChoice
-}
-
-type filterChoice struct {
-	Label, URL string
-	Selected   bool
-}
-
-type column struct {
-	Label, SortURL string
-	Sorted, Desc   bool
-}
-
-type row struct {
-	ID    int64
-	Cells []cell
-}
-
-type cell struct {
-	Text, URL string
-	IsBool    bool
-	Yes       bool
-}
-
-type pageLink struct {
-	Label, URL string
-	Current    bool
-}
-
 // listParams are the query parameters the list keeps from link to link.
 var listParams = []string{"q", "state", "on_trial", "plan", "o"}
 
@@ -117,11 +66,11 @@ func (h *Handler) tenantList(c echo.Context, r *webctx.Request) error {
 		return err
 	}
 	cur := keep(in)
-	p := changeList{Base: b, Heading: "Select tenant to change", AddURL: pathTenantAdd, AddLabel: "Add tenant", Search: true, Query: q.Search,
+	p := admin.ChangeList{Base: b, Heading: "Select tenant to change", AddURL: pathTenantAdd, AddLabel: "Add tenant", Search: true, Query: q.Search,
 		Count: fmt.Sprintf("%d %s", total, views.Plural(int64(total), "tenant", "tenants")), FormAction: pathTenants}
 	for _, k := range listParams {
 		if k != "q" && cur.Get(k) != "" {
-			p.SearchHints = append(p.SearchHints, hidden{k, cur.Get(k)})
+			p.SearchHints = append(p.SearchHints, admin.HiddenField{Name: k, Value: cur.Get(k)})
 		}
 	}
 	nodes, err := pageNodes(ctx, r.DB.Statement.ConnPool, rows)
@@ -166,12 +115,12 @@ func with(cur url.Values, key, value string) string {
 }
 
 // filters are the sidebar's choices, each keeping the other parameters.
-func filters(cur url.Values) []filterGroup {
-	group := func(title, key string, choices [][2]string) filterGroup {
-		g := filterGroup{Heading: title}
-		g.Choices = append(g.Choices, filterChoice{Label: "All", URL: with(cur, key, ""), Selected: cur.Get(key) == ""})
+func filters(cur url.Values) []admin.FilterGroup {
+	group := func(title, key string, choices [][2]string) admin.FilterGroup {
+		g := admin.FilterGroup{Heading: title}
+		g.Choices = append(g.Choices, admin.FilterChoice{Label: "All", URL: with(cur, key, ""), Selected: cur.Get(key) == ""})
 		for _, ch := range choices {
-			g.Choices = append(g.Choices, filterChoice{Label: ch[1], URL: with(cur, key, ch[0]), Selected: cur.Get(key) == ch[0]})
+			g.Choices = append(g.Choices, admin.FilterChoice{Label: ch[1], URL: with(cur, key, ch[0]), Selected: cur.Get(key) == ch[0]})
 		}
 		return g
 	}
@@ -179,7 +128,7 @@ func filters(cur url.Values) []filterGroup {
 	for _, s := range tenant.States {
 		states = append(states, [2]string{s, s})
 	}
-	return []filterGroup{
+	return []admin.FilterGroup{
 		group("By state", "state", states),
 		group("By on trial", "on_trial", [][2]string{{"true", "Yes"}, {"false", "No"}}),
 		group("By plan", "plan", [][2]string{{tenant.PlanPaid, "Paid until today or later"},
@@ -212,7 +161,7 @@ func pageNodes(ctx context.Context, db citus.Querier, rows []tenant.Listed) (map
 
 // columns are the list's headers; a click sorts by the column, a second
 // one the other way. withNode adds the Citus worker's.
-func columns(cur url.Values, sort string, withNode bool) []column {
+func columns(cur url.Values, sort string, withNode bool) []admin.Column {
 	if sort == "" {
 		sort = "schema"
 	}
@@ -223,9 +172,9 @@ func columns(cur url.Values, sort string, withNode bool) []column {
 	if withNode {
 		cols = append(cols, struct{ label, key string }{"Node", ""})
 	}
-	out := make([]column, 0, len(cols))
+	out := make([]admin.Column, 0, len(cols))
 	for _, c := range cols {
-		col := column{Label: c.label}
+		col := admin.Column{Label: c.label}
 		if c.key != "" {
 			col.Sorted, col.Desc = strings.TrimPrefix(sort, "-") == c.key, sort == "-"+c.key
 			next := c.key
@@ -240,7 +189,7 @@ func columns(cur url.Values, sort string, withNode bool) []column {
 }
 
 // listRow is one tenant's line; nodes, when not nil, adds its Citus worker.
-func listRow(t tenant.Listed, nodes map[string]string) row {
+func listRow(t tenant.Listed, nodes map[string]string) admin.Row {
 	var domains []string
 	for _, d := range t.Domains {
 		domains = append(domains, d.Name)
@@ -249,7 +198,7 @@ func listRow(t tenant.Listed, nodes map[string]string) row {
 	if t.Version > 0 {
 		version = strconv.FormatInt(t.Version, 10)
 	}
-	r := row{ID: t.ID, Cells: []cell{
+	r := admin.Row{ID: t.ID, Cells: []admin.Cell{
 		{Text: t.Schema, URL: tenantURL(pathTenant, t.Schema)},
 		{Text: strings.Join(domains, ", ")},
 		{Text: t.Name},
@@ -261,34 +210,14 @@ func listRow(t tenant.Listed, nodes map[string]string) row {
 		{Text: admin.FormatTime(t.CreatedAt)},
 	}}
 	if nodes != nil {
-		r.Cells = append(r.Cells, cell{Text: nodes[t.Schema]})
+		r.Cells = append(r.Cells, admin.Cell{Text: nodes[t.Schema]})
 	}
 	return r
 }
 
-// pages links the first and last pages and those around the current one.
-func pages(cur url.Values, page, last int) []pageLink {
-	var out []pageLink
-	gap := false
-	for i := 1; i <= last; i++ {
-		if i != 1 && i != last && (i < page-3 || i > page+3) {
-			if !gap {
-				out = append(out, pageLink{Label: "…"})
-			}
-			gap = true
-			continue
-		}
-		gap = false
-		l := pageLink{Label: strconv.Itoa(i), Current: i == page}
-		if !l.Current {
-			l.URL = with(cur, "p", strconv.Itoa(i))
-		}
-		out = append(out, l)
-	}
-	if last == 1 {
-		return nil
-	}
-	return out
+// pages links the list's pages as the tenant admin's lists do.
+func pages(cur url.Values, page, last int) []admin.PageLink {
+	return admin.PageLinks(page, last, func(n int) string { return with(cur, "p", strconv.Itoa(n)) })
 }
 
 // paidUntil shows a plan's last paid day.
