@@ -366,7 +366,7 @@ func (c Config) Validate() error {
 		return &Error{Key: "tenancy.max_conns_per_tenant", Msg: fmt.Sprintf("%d is out of range 0..database.max_conns (%d)", c.Tenancy.MaxConnsPerTenant, c.PoolSize())}
 	}
 	if c.Tenancy.QueuePerTenant < 0 {
-		return &Error{Key: "tenancy.queue_per_tenant", Msg: fmt.Sprintf("%d is negative (0 means eight times the tenant's connections, at least 32)", c.Tenancy.QueuePerTenant)}
+		return &Error{Key: "tenancy.queue_per_tenant", Msg: fmt.Sprintf("%d is negative (0 means eight times the tenant's connections, at least %d)", c.Tenancy.QueuePerTenant, MinQueuePerTenant)}
 	}
 	if c.Tenancy.RateLimit < 0 {
 		return &Error{Key: "tenancy.rate_limit", Msg: fmt.Sprintf("%g is negative (0 means no limit)", c.Tenancy.RateLimit)}

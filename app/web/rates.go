@@ -77,13 +77,6 @@ func (r *tenantRates) sweep(now time.Time) {
 	r.swept = now
 }
 
-// buckets is how many tenants have a bucket now (for tests).
-func (r *tenantRates) buckets() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.by)
-}
-
 // limitError is a request refused by one of polls' limits: the visitor sees
 // msg with the status, Retry-After says when to come back, the log says
 // which limit acted (reason) at WARN, metrics count it by kind.

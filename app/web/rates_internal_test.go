@@ -48,3 +48,10 @@ func TestTenantRatesForgetIdleTenants(t *testing.T) {
 		t.Fatalf("the hot tenant right after the sweep: %v, want still refused (a fresh bucket would let it through)", err)
 	}
 }
+
+// buckets is how many tenants have a bucket now.
+func (r *tenantRates) buckets() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.by)
+}
